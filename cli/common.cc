@@ -1,0 +1,132 @@
+#include "common.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace moat::cli {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> collect_policy_files(const std::vector<std::string>& paths, std::string* error) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".moat") found.push_back(it->path().string());
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      *error = p + ": no such file or directory";
+      return {};
+    }
+  }
+  return out;
+}
+
+std::optional<CompileResult> compile_policies(const std::vector<std::string>& files, const std::optional<std::string>& schema_path,
+                                              size_t max_policy_bytes, bool print_warnings) {
+  CompileOptions opts;
+  opts.limits.max_policy_bytes = max_policy_bytes;
+  if (schema_path) {
+    std::ifstream in(*schema_path, std::ios::binary);
+    if (!in) {
+      std::cerr << *schema_path << ": cannot open schema file\n";
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto schema = Schema::parse(ss.str(), *schema_path);
+    if (!schema.ok()) {
+      std::cerr << schema.status().message() << "\n";
+      return std::nullopt;
+    }
+    opts.schema = *schema;
+  }
+  Engine engine(opts);
+  bool read_ok = true;
+  for (const std::string& f : files) {
+    absl::Status st = engine.add_file(f);
+    if (!st.ok()) {
+      std::cerr << f << ":1:1: error: " << st.message() << "\n";
+      read_ok = false;
+    }
+  }
+  CompileResult result = engine.compile();
+  for (const Diagnostic& d : result.diagnostics.items())
+    if (d.severity == Severity::kError || print_warnings) std::cerr << format_diagnostic(*result.sources, d);
+  if (!read_ok || !result.ok()) {
+    size_t n = result.diagnostics.error_count();
+    if (n) std::cerr << n << " error" << (n == 1 ? "" : "s") << "\n";
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::vector<std::string> eval_value_flags() {
+  return {"param", "now", "max-instructions", "max-memory", "max-wall-ms", "max-policy-bytes", "schema", "max-input-bytes"};
+}
+
+bool eval_options_from(const Args& args, EvalOptions* out, std::string* error) {
+  for (const std::string& p : args.all("param")) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *error = "--param expects NAME=VALUE, got '" + p + "'";
+      return false;
+    }
+    out->params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  if (auto now = args.get("now")) {
+    auto t = parse_date(*now);
+    if (!t.ok()) {
+      *error = "--now: " + std::string(t.status().message());
+      return false;
+    }
+    out->now = *t;
+  } else {
+    out->now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  auto number = [&](const char* flag, uint64_t* dst) {
+    auto v = args.get(flag);
+    if (!v) return true;
+    try {
+      size_t used = 0;
+      unsigned long long n = std::stoull(*v, &used);
+      if (used != v->size()) throw std::invalid_argument("trailing");
+      *dst = n;
+      return true;
+    } catch (...) {
+      *error = std::string("--") + flag + " expects a number, got '" + *v + "'";
+      return false;
+    }
+  };
+  uint64_t mem = out->budgets.max_memory_bytes;
+  if (!number("max-instructions", &out->budgets.max_instructions) || !number("max-memory", &mem) ||
+      !number("max-wall-ms", &out->budgets.max_wall_ms))
+    return false;
+  out->budgets.max_memory_bytes = mem;
+  out->report_unknown = args.has("report-unknown");
+  return true;
+}
+
+std::string format_finding_text(const Finding& f) {
+  std::string out;
+  std::string tag = f.outcome == Outcome::kFail ? "" : f.outcome == Outcome::kUnknown ? " UNKNOWN" : " ERROR";
+  out += f.rule_id + tag + " [" + f.severity + "/" + f.category + "] " + (f.subject.empty() ? "(document)" : f.subject) + ": " +
+         f.message + "\n";
+  out += "    at ";
+  if (f.location) out += f.location->file + ":" + std::to_string(f.location->line) + ":" + std::to_string(f.location->column) + " ";
+  out += f.path.empty() ? "(document)" : f.path;
+  if (!f.policy_location.empty()) out += "  (rule " + f.policy_location + ")";
+  out += "\n";
+  return out;
+}
+
+}  // namespace moat::cli

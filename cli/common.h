@@ -1,0 +1,35 @@
+// Pieces shared by the subcommands.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "moat/moat.h"
+#include "options.h"
+
+namespace moat::cli {
+
+// Exit codes: 0 clean, 1 findings (or failed tests / policy errors), 2 the
+// run itself failed (bad arguments, unreadable input, budget exceeded).
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitError = 2;
+
+// Files named directly, plus every *.moat under named directories, sorted.
+std::vector<std::string> collect_policy_files(const std::vector<std::string>& paths, std::string* error);
+// Compiles, printing diagnostics to stderr. nullopt when there are errors.
+std::optional<CompileResult> compile_policies(const std::vector<std::string>& files, const std::optional<std::string>& schema,
+                                              size_t max_policy_bytes, bool print_warnings);
+// Budgets and evaluation options from the common flags.
+bool eval_options_from(const Args& args, EvalOptions* out, std::string* error);
+std::vector<std::string> eval_value_flags();
+std::string format_finding_text(const Finding& f);
+
+int cmd_check(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+int cmd_test(int argc, char** argv);
+int cmd_disasm(int argc, char** argv);
+int cmd_builtins(int argc, char** argv);
+
+}  // namespace moat::cli

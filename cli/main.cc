@@ -1,0 +1,54 @@
+// moat: check, evaluate, test and inspect Moat policies.
+#include <cstring>
+#include <iostream>
+
+#include "common.h"
+
+namespace {
+
+const char* kUsage = R"(usage: moat <command> [options]
+
+commands:
+  check FILES...            compile policies and print every diagnostic
+      --schema FILE           warn about fields the document schema does not define
+  eval --policy P... --input DOC [--param NAME=VALUE]... [--format text|json]
+                            evaluate policies over a JSON document
+      --now DATE              evaluation date (YYYY-MM-DD); default: today
+      --report-unknown        also report rules that could not decide (missing data)
+      --max-instructions N  --max-memory BYTES  --max-wall-ms N   budgets
+  test [PATHS...]           run policy tests (*.test.json files)
+  disasm FILES...           print the bytecode with source lines
+  builtins [--format text|json|markdown]
+                            list the builtin functions and their signatures
+  version                   print the version
+
+exit codes: 0 clean, 1 findings / errors in policies / failed tests, 2 the run failed
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? moat::cli::kExitError : 0;
+  }
+  std::string cmd = argv[1];
+  try {
+    if (cmd == "check") return moat::cli::cmd_check(argc, argv);
+    if (cmd == "eval") return moat::cli::cmd_eval(argc, argv);
+    if (cmd == "test") return moat::cli::cmd_test(argc, argv);
+    if (cmd == "disasm") return moat::cli::cmd_disasm(argc, argv);
+    if (cmd == "builtins") return moat::cli::cmd_builtins(argc, argv);
+    if (cmd == "version" || cmd == "--version") {
+      std::cout << "moat 0.1.0\n";
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    // Every known failure is reported where it happens; this is the last
+    // line of defence, and it still says what went wrong.
+    std::cerr << "moat: internal error: " << e.what() << "\n";
+    return moat::cli::kExitError;
+  }
+  std::cerr << "moat: unknown command '" << cmd << "'\n" << kUsage;
+  return moat::cli::kExitError;
+}

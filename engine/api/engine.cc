@@ -1,0 +1,65 @@
+#include <fstream>
+#include <sstream>
+
+#include "check/checker.h"
+#include "compile/compiler.h"
+#include "moat/moat.h"
+
+namespace moat {
+
+std::string CompileResult::format_diagnostics() const {
+  std::string out;
+  for (const Diagnostic& d : diagnostics.items()) out += format_diagnostic(*sources, d);
+  return out;
+}
+
+Engine::Engine(CompileOptions options) : options_(std::move(options)) {}
+
+void Engine::add_source(std::string name, std::string text) { sources_.emplace_back(std::move(name), std::move(text)); }
+
+absl::Status Engine::add_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(path + ": cannot open policy file");
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0) return absl::InvalidArgumentError(path + ": not a regular file");
+  if (static_cast<size_t>(size) > options_.limits.max_policy_bytes)
+    return absl::ResourceExhaustedError(path + ": policy file is " + std::to_string(size) + " bytes; the limit is " +
+                                        std::to_string(options_.limits.max_policy_bytes) + " (--max-policy-bytes)");
+  in.seekg(0);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  sources_.emplace_back(path, std::move(ss).str());
+  return absl::OkStatus();
+}
+
+CompileResult Engine::compile() const {
+  CompileResult result;
+  auto sources = std::make_shared<SourceSet>();
+  for (auto& [name, text] : sources_) sources->add(name, text);
+  result.sources = sources;
+  std::vector<std::unique_ptr<Module>> modules;
+  for (uint32_t i = 0; i < sources->size(); ++i) {
+    Diagnostics file_diags;
+    auto m = parse_module(*sources, i, options_.limits, file_diags);
+    bool syntax_ok = !file_diags.has_errors();
+    for (const Diagnostic& d : file_diags.items()) {
+      if (d.severity == Severity::kError) result.diagnostics.error(d.range, d.message);
+      else result.diagnostics.warning(d.range, d.message);
+    }
+    // A file with syntax errors is not checked: its tree is partial and
+    // would only add noise. The other files still are.
+    if (m && syntax_ok) modules.push_back(std::move(m));
+  }
+  BuiltinRegistry builtins = BuiltinRegistry::standard();
+  CheckedProgram checked;
+  check_program(modules, builtins, options_.schema.get(), result.diagnostics, &checked);
+  if (!result.diagnostics.has_errors()) {
+    auto program = compile_program(checked, std::move(builtins), sources, result.diagnostics);
+    if (program && !result.diagnostics.has_errors()) result.program = std::move(program);
+  }
+  result.diagnostics.sort();
+  return result;
+}
+
+}  // namespace moat

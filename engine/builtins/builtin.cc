@@ -1,0 +1,102 @@
+#include "builtins/builtin.h"
+
+#include <re2/re2.h>
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "value/build.h"
+
+namespace moat {
+
+std::string_view type_name(Type t) {
+  switch (t) {
+    case Type::kAny: return "any";
+    case Type::kNull: return "null";
+    case Type::kBool: return "bool";
+    case Type::kInt: return "int";
+    case Type::kFloat: return "float";
+    case Type::kNumber: return "number";
+    case Type::kString: return "string";
+    case Type::kList: return "list";
+    case Type::kMap: return "map";
+  }
+  return "?";
+}
+
+bool type_accepts(Type t, Kind k) {
+  switch (t) {
+    case Type::kAny: return true;
+    case Type::kNull: return k == Kind::kNull;
+    case Type::kBool: return k == Kind::kBool;
+    case Type::kInt: return k == Kind::kInt;
+    case Type::kFloat: return k == Kind::kFloat || k == Kind::kInt;
+    case Type::kNumber: return k == Kind::kInt || k == Kind::kFloat;
+    case Type::kString: return k == Kind::kString;
+    case Type::kList: return k == Kind::kList;
+    case Type::kMap: return k == Kind::kMap;
+  }
+  return false;
+}
+
+struct CallContext::RegexCache {
+  // Bounded so that a policy matching against ever-new patterns cannot grow
+  // memory without limit; past the bound the cache is simply cleared.
+  static constexpr size_t kMaxEntries = 256;
+  absl::flat_hash_map<std::string, std::unique_ptr<re2::RE2>> map;
+};
+
+CallContext::CallContext(Arena& arena, int64_t now_unix_seconds)
+    : arena_(&arena), now_(now_unix_seconds), regex_cache_(std::make_unique<RegexCache>()) {}
+
+CallContext::~CallContext() = default;
+
+Value CallContext::error(std::string_view code, std::string_view message) {
+  return make_error(*arena_, code, message);
+}
+
+Value CallContext::type_error(std::string_view fn, std::string_view param, std::string_view expected,
+                              const Value& got) {
+  std::string msg = std::string(fn) + ": argument '" + std::string(param) + "' must be " +
+                    std::string(expected) + ", got " + std::string(kind_name(got.kind()));
+  return make_error(*arena_, "type_error", msg);
+}
+
+const re2::RE2* CallContext::regex(std::string_view pattern, std::string* error) {
+  std::string key(pattern);
+  auto it = regex_cache_->map.find(key);
+  if (it != regex_cache_->map.end()) return it->second.get();
+  re2::RE2::Options opts;
+  opts.set_log_errors(false);
+  auto re = std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts);
+  if (!re->ok()) {
+    *error = re->error();
+    return nullptr;
+  }
+  if (regex_cache_->map.size() >= RegexCache::kMaxEntries) regex_cache_->map.clear();
+  return regex_cache_->map.emplace(std::move(key), std::move(re)).first->second.get();
+}
+
+void BuiltinRegistry::add(BuiltinDef def) { defs_.push_back(std::move(def)); }
+
+const BuiltinDef* BuiltinRegistry::find(std::string_view name) const {
+  for (const BuiltinDef& d : defs_)
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+BuiltinRegistry BuiltinRegistry::standard() {
+  BuiltinRegistry r;
+  register_type_builtins(r);
+  register_string_builtins(r);
+  register_regex_builtins(r);
+  register_number_builtins(r);
+  register_collection_builtins(r);
+  register_encoding_builtins(r);
+  register_network_builtins(r);
+  register_aws_builtins(r);
+  register_time_builtins(r);
+  return r;
+}
+
+}  // namespace moat

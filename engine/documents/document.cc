@@ -1,0 +1,173 @@
+#include "documents/document.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "documents/source_position.h"
+
+namespace moat {
+
+void append_pointer_token(std::string& out, std::string_view token) {
+  out += '/';
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const Document>> Document::from_json(std::string text, std::string name,
+                                                                     const JsonLimits& limits) {
+  std::shared_ptr<Document> d(new Document());
+  d->text_ = std::move(text);
+  d->name_ = std::move(name);
+  JsonError err;
+  Value root;
+  try {
+    if (!read_json(d->text_, d->arena_, limits, &root, &err))
+      return absl::InvalidArgumentError(d->name_ + ":" + std::to_string(err.line) + ":" + std::to_string(err.column) +
+                                        ": " + err.message);
+  } catch (const MemoryBudgetExceeded& e) {
+    return absl::ResourceExhaustedError(d->name_ + ": " + e.what());
+  }
+  d->root_ = root;
+  d->index_types();
+  return std::shared_ptr<const Document>(std::move(d));
+}
+
+absl::StatusOr<std::shared_ptr<const Document>> Document::from_json_file(const std::string& path,
+                                                                          const JsonLimits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(path + ": cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return from_json(std::move(ss).str(), path, limits);
+}
+
+std::shared_ptr<const Document> Document::from_value(Arena arena, Value root, std::string name) {
+  std::shared_ptr<Document> d(new Document());
+  d->arena_ = std::move(arena);
+  d->root_ = root;
+  d->name_ = std::move(name);
+  d->index_types();
+  return d;
+}
+
+void Document::index_types() {
+  if (!root_.is_map()) return;
+  const Value* res = root_.as_map().find("resources");
+  if (res == nullptr || !res->is_map()) return;
+  resources_ = *res;
+  const MapRep& m = res->as_map();
+  for (uint32_t i = 0; i < m.size; ++i) {
+    const Value& r = m.members[i].value;
+    if (!r.is_map()) continue;
+    const Value* t = r.as_map().find("type");
+    if (t == nullptr || !t->is_string()) continue;
+    by_type_[std::string(t->as_string())].push_back(i);
+  }
+}
+
+const std::vector<uint32_t>* Document::resources_of_type(std::string_view type) const {
+  auto it = by_type_.find(absl::string_view(type.data(), type.size()));
+  return it == by_type_.end() ? nullptr : &it->second;
+}
+
+void Document::build_parent_index() const {
+  // Iterative walk: documents may be deep (the reader allows 512 levels).
+  std::vector<Value> stack{root_};
+  while (!stack.empty()) {
+    Value v = stack.back();
+    stack.pop_back();
+    if (v.is_map()) {
+      for (const Member& m : v.as_map()) {
+        if (const void* id = m.value.identity()) {
+          parents_.emplace(id, ParentLink{v.identity(), m.key});
+          stack.push_back(m.value);
+        }
+      }
+    } else if (v.is_list()) {
+      const ListRep& l = v.as_list();
+      for (uint32_t i = 0; i < l.size; ++i) {
+        if (const void* id = l.items[i].identity()) {
+          parents_.emplace(id, ParentLink{v.identity(), Value::integer(i)});
+          stack.push_back(l.items[i]);
+        }
+      }
+    }
+  }
+}
+
+std::optional<std::string> Document::pointer_of(const void* identity) const {
+  if (identity == nullptr) return std::nullopt;
+  if (identity == root_.identity()) return std::string();
+  std::call_once(parents_once_, [this] { build_parent_index(); });
+  std::vector<Value> keys;
+  const void* cur = identity;
+  while (cur != root_.identity()) {
+    auto it = parents_.find(cur);
+    if (it == parents_.end()) return std::nullopt;
+    keys.push_back(it->second.key);
+    cur = it->second.parent;
+  }
+  std::string out;
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+    if (it->is_int()) append_pointer_token(out, std::to_string(it->as_int()));
+    else append_pointer_token(out, it->as_string());
+  }
+  return out;
+}
+
+std::optional<Location> Document::locate(std::string_view pointer) const {
+  if (text_.empty()) return std::nullopt;
+  // Walk the pointer through the values to the deepest container, then skim
+  // the text from that container's offset for the last step.
+  Value cur = root_;
+  uint64_t offset = root_.is_map() ? root_.as_map().source_offset : root_.is_list() ? root_.as_list().source_offset : 0;
+  size_t pos = 0;
+  while (pos < pointer.size() && pointer[pos] == '/') {
+    size_t next = pointer.find('/', pos + 1);
+    std::string token(pointer.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
+    for (size_t p; (p = token.find("~1")) != std::string::npos;) token.replace(p, 2, "/");
+    for (size_t p; (p = token.find("~0")) != std::string::npos;) token.replace(p, 2, "~");
+    std::optional<uint64_t> child;
+    Value next_value;
+    bool found = false;
+    if (cur.is_map()) {
+      if (const Value* v = cur.as_map().find(token)) { next_value = *v; found = true; }
+    } else if (cur.is_list()) {
+      char* end = nullptr;
+      unsigned long long idx = std::strtoull(token.c_str(), &end, 10);
+      if (idx < cur.as_list().size) { next_value = cur.as_list().items[idx]; found = true; }
+    }
+    if (!found) break;
+    // A container child knows its own offset; only a scalar needs a skim of
+    // its parent's text, which is just the (small) parent container.
+    uint32_t own = next_value.is_map() ? next_value.as_map().source_offset
+                   : next_value.is_list() ? next_value.as_list().source_offset : UINT32_MAX;
+    if (own != UINT32_MAX) {
+      child = own;
+    } else if (cur.is_map() && cur.as_map().source_offset != UINT32_MAX) {
+      child = find_member_offset(text_, cur.as_map().source_offset, token);
+    } else if (cur.is_list() && cur.as_list().source_offset != UINT32_MAX) {
+      child = find_element_offset(text_, cur.as_list().source_offset, std::strtoull(token.c_str(), nullptr, 10));
+    }
+    if (!child) break;
+    offset = *child;
+    cur = next_value;
+    if (next == std::string_view::npos) break;
+    pos = next;
+  }
+  std::call_once(lines_once_, [this] {
+    line_starts_.push_back(0);
+    for (uint32_t i = 0; i < text_.size(); ++i)
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  });
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), static_cast<uint32_t>(offset));
+  uint32_t line = static_cast<uint32_t>(it - line_starts_.begin());
+  uint32_t col = static_cast<uint32_t>(offset - line_starts_[line - 1]) + 1;
+  return Location{name_, line, col};
+}
+
+}  // namespace moat

@@ -1,0 +1,83 @@
+// Document: one input (a template, a plan, an event, any JSON) converted
+// once into Moat values and then met by every rule.
+//
+// The normalized model keeps resources in `resources` (id -> resource with
+// a `type`); the document indexes them by type at load time so a rule that
+// selects `aws.lambda.function` only meets functions. Any other JSON shape
+// is still a document: rules without `select` read it through `input`.
+//
+// Positions: containers remember their byte offset in the source text, and
+// a finding's JSON pointer is turned into file:line:col only when reported.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "documents/json_reader.h"
+#include "value/arena.h"
+#include "value/value.h"
+
+namespace moat {
+
+struct Location {
+  std::string file;
+  uint32_t line = 0;    // 1-based
+  uint32_t column = 0;  // 1-based
+};
+
+class Document {
+ public:
+  // Parses JSON text. Errors name the file, line and column.
+  static absl::StatusOr<std::shared_ptr<const Document>> from_json(std::string text, std::string name,
+                                                                    const JsonLimits& limits = {});
+  // Reads a file and parses it as JSON.
+  static absl::StatusOr<std::shared_ptr<const Document>> from_json_file(const std::string& path,
+                                                                         const JsonLimits& limits = {});
+  // Wraps a value built elsewhere (a loader, a binding) whose storage lives in `arena`.
+  static std::shared_ptr<const Document> from_value(Arena arena, Value root, std::string name);
+
+  const std::string& name() const { return name_; }
+  Value root() const { return root_; }
+  // The `resources` map, or null when the document has none.
+  Value resources() const { return resources_; }
+  // Resources of one type, in document order: indexes into resources().
+  const std::vector<uint32_t>* resources_of_type(std::string_view type) const;
+  size_t bytes_in_memory() const { return arena_.bytes_reserved() + text_.capacity(); }
+
+  // JSON pointer (RFC 6901) of a container of this document, found through
+  // a parent index built on first use; nullopt for values not in it.
+  std::optional<std::string> pointer_of(const void* identity) const;
+  // Source position of a JSON pointer, when the document came from text.
+  std::optional<Location> locate(std::string_view pointer) const;
+
+ private:
+  Document() = default;
+  void index_types();
+  struct ParentLink {
+    const void* parent;
+    Value key;  // string key or int index
+  };
+  void build_parent_index() const;
+
+  Arena arena_;
+  std::string text_;
+  std::string name_;
+  Value root_;
+  Value resources_;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> by_type_;
+  mutable std::once_flag parents_once_;
+  mutable absl::flat_hash_map<const void*, ParentLink> parents_;
+  mutable std::once_flag lines_once_;
+  mutable std::vector<uint32_t> line_starts_;
+};
+
+// RFC 6901 escaping of one reference token.
+void append_pointer_token(std::string& out, std::string_view token);
+
+}  // namespace moat

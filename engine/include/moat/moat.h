@@ -1,0 +1,79 @@
+// Moat's C++ API.
+//
+//   moat::Engine engine;                       // one per use; no global state
+//   engine.add_file("policies/lambda.moat");
+//   moat::CompileResult compiled = engine.compile();
+//   if (!compiled.ok()) { std::cerr << compiled.format_diagnostics(); ... }
+//   auto doc = moat::Document::from_json_file("template.json");
+//   moat::Evaluator eval = *moat::Evaluator::create(compiled.program, options);
+//   moat::EvalResult result = eval.evaluate(**doc);
+//
+// A compiled Program is immutable and may be shared by any number of
+// threads; each thread evaluates through its own Evaluator.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "builtins/builtin.h"
+#include "bytecode/program.h"
+#include "check/schema.h"
+#include "documents/document.h"
+#include "syntax/diagnostic.h"
+#include "syntax/parser.h"
+#include "vm/evaluation.h"
+
+namespace moat {
+
+struct CompileOptions {
+  ParseLimits limits;
+  std::shared_ptr<const Schema> schema;  // optional: enables field warnings
+};
+
+struct CompileResult {
+  std::shared_ptr<const Program> program;  // null when there are errors
+  Diagnostics diagnostics;
+  std::shared_ptr<const SourceSet> sources;
+  bool ok() const { return program != nullptr && !diagnostics.has_errors(); }
+  std::string format_diagnostics() const;
+};
+
+class Engine {
+ public:
+  explicit Engine(CompileOptions options = {});
+  void add_source(std::string name, std::string text);
+  // Reads the file now; a missing or unreadable file is an error.
+  absl::Status add_file(const std::string& path);
+  void set_schema(std::shared_ptr<const Schema> schema) { options_.schema = std::move(schema); }
+  CompileResult compile() const;
+
+ private:
+  CompileOptions options_;
+  std::vector<std::pair<std::string, std::string>> sources_;
+};
+
+class Vm;
+
+// Evaluates one program over documents; one per thread.
+class Evaluator {
+ public:
+  // Fails when a parameter override names no parameter or has the wrong type.
+  static absl::StatusOr<Evaluator> create(std::shared_ptr<const Program> program, EvalOptions options);
+  Evaluator(Evaluator&&) noexcept;
+  Evaluator& operator=(Evaluator&&) noexcept;
+  ~Evaluator();
+
+  EvalResult evaluate(const Document& doc);
+
+ private:
+  explicit Evaluator(std::unique_ptr<Vm> vm);
+  std::unique_ptr<Vm> vm_;
+};
+
+// "2026-11-29" or "2026-11-29T10:00:00Z" -> Unix seconds.
+absl::StatusOr<int64_t> parse_date(std::string_view text);
+
+}  // namespace moat

@@ -1,0 +1,749 @@
+#include "vm/vm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "value/build.h"
+
+namespace moat {
+
+namespace {
+
+// Errors win over unknowns, unknowns over missing: an error must never be
+// hidden behind "data was absent".
+Value propagate(const Value& a, const Value& b) {
+  if (a.is_error()) return a;
+  if (b.is_error()) return b;
+  if (a.is_unknown()) return a;
+  if (b.is_unknown()) return b;
+  if (a.is_missing()) return a;
+  return b;
+}
+
+std::string describe(const Value& v) {
+  std::string s(kind_name(v.kind()));
+  if (v.is_string()) {
+    std::string_view t = v.as_string();
+    s += " \"" + std::string(t.substr(0, 40)) + (t.size() > 40 ? "...\"" : "\"");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kFail: return "fail";
+    case Outcome::kUnknown: return "unknown";
+    case Outcome::kError: return "error";
+  }
+  return "?";
+}
+
+Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<Value> param_values,
+       std::shared_ptr<Arena> param_arena)
+    : program_(std::move(program)),
+      p_(*program_),
+      options_(std::move(options)),
+      param_values_(std::move(param_values)),
+      param_arena_(std::move(param_arena)),
+      arena_(options_.budgets.max_memory_bytes),
+      ctx_(arena_, options_.now),
+      globals_ctx_(globals_arena_, options_.now) {
+  globals_arena_.set_limit(options_.budgets.max_memory_bytes);
+  stack_.resize(1u << 16);
+  stack_end_ = stack_.data() + stack_.size();
+}
+
+Vm::~Vm() = default;
+
+std::string Vm::policy_position(uint32_t chunk, uint32_t pc) const {
+  const Chunk& c = p_.chunks[chunk];
+  if (pc >= c.ranges.size()) return "";
+  SourceRange r = c.ranges[pc];
+  if (r.file >= p_.sources->size()) return "";
+  const SourceFile& f = p_.sources->file(r.file);
+  LineCol lc = f.line_col(r.begin);
+  return f.name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+}
+
+void Vm::stop(std::string what, uint32_t chunk, uint32_t pc) {
+  std::string where = policy_position(chunk, pc);
+  const RuleInfo& rule = p_.rules[current_rule_];
+  throw Stop{"rule " + rule.id + ": " + what + (where.empty() ? "" : " (at " + where + ")")};
+}
+
+void Vm::check_clock(uint32_t chunk, uint32_t pc) {
+  if (has_deadline_ && std::chrono::steady_clock::now() > deadline_)
+    stop("evaluation time budget of " + std::to_string(options_.budgets.max_wall_ms) + " ms exceeded", chunk, pc);
+}
+
+Value Vm::resources_of(std::string_view type) {
+  for (auto& [t, v] : resources_cache_)
+    if (t == type) return v;
+  std::vector<Member> members;
+  if (const std::vector<uint32_t>* idx = doc_->resources_of_type(type)) {
+    const MapRep& all = doc_->resources().as_map();
+    members.reserve(idx->size());
+    for (uint32_t i : *idx) members.push_back(all.members[i]);
+  }
+  Value v = make_map_unique(globals_arena_, members);
+  resources_cache_.emplace_back(std::string(type), v);
+  return v;
+}
+
+std::string Vm::path_of_value(const Value& v) const {
+  if (auto p = doc_->pointer_of(v.identity())) return *p;
+  return {};
+}
+
+std::string Vm::path_of_place(const Value& container, const Value& key) const {
+  auto base = doc_->pointer_of(container.identity());
+  if (!base) return {};
+  std::string out = *base;
+  if (key.is_int()) append_pointer_token(out, std::to_string(key.as_int()));
+  else if (key.is_string()) append_pointer_token(out, key.as_string());
+  return out;
+}
+
+std::string Vm::default_path(Value* locals) const {
+  const RuleInfo& rule = p_.rules[current_rule_];
+  if (rule.select_slot >= 0) return path_of_value(locals[rule.select_slot]);
+  return {};
+}
+
+std::string Vm::subject_of(const std::string& path, Value* locals) const {
+  const RuleInfo& rule = p_.rules[current_rule_];
+  if (rule.subject_slot >= 0 && locals[rule.subject_slot].is_string())
+    return std::string(locals[rule.subject_slot].as_string());
+  // Otherwise the resource the path lies in: /resources/<id>/...
+  constexpr std::string_view kPrefix = "/resources/";
+  if (path.compare(0, kPrefix.size(), kPrefix) == 0) {
+    size_t end = path.find('/', kPrefix.size());
+    std::string id = path.substr(kPrefix.size(), end == std::string::npos ? std::string::npos : end - kPrefix.size());
+    for (size_t p; (p = id.find("~1")) != std::string::npos;) id.replace(p, 2, "/");
+    for (size_t p; (p = id.find("~0")) != std::string::npos;) id.replace(p, 2, "~");
+    return id;
+  }
+  return {};
+}
+
+void Vm::record(Outcome outcome, const Value& why, uint32_t chunk, uint32_t pc, Value* locals) {
+  if (outcome == Outcome::kUnknown) {
+    ++unknown_count_;
+    if (!options_.report_unknown) return;
+  }
+  const RuleInfo& rule = p_.rules[current_rule_];
+  Finding f;
+  f.rule_id = rule.id;
+  f.title = rule.title;
+  f.severity = rule.severity;
+  f.category = rule.category;
+  f.outcome = outcome;
+  f.policy_location = policy_position(chunk, pc);
+  std::string path;
+  if (why.is_missing()) {
+    const MissingRep& m = why.as_missing();
+    path = m.container.identity() ? path_of_place(m.container, m.key) : std::string();
+    f.missing_path = path;
+    std::string key = m.key.is_string() ? std::string(m.key.as_string()) : to_json(m.key);
+    f.message = "cannot decide: '" + key + "' is missing" + (path.empty() ? "" : " at " + path);
+  } else if (why.is_unknown()) {
+    path = path_of_value(why);
+    f.missing_path = path;
+    f.message = "cannot decide: value is unknown before deployment (" + std::string(why.as_unknown().reason) + ")" +
+                (path.empty() ? "" : " at " + path);
+  } else if (why.is_error()) {
+    f.message = std::string(why.as_error().message);
+  } else {
+    f.message = "expected a bool, got " + describe(why);
+  }
+  if (path.empty()) path = default_path(locals);
+  f.path = path;
+  f.subject = subject_of(path, locals);
+  if (!path.empty()) f.location = doc_->locate(path);
+  findings_.push_back(std::move(f));
+}
+
+void Vm::report(uint32_t flags, uint32_t iter_slot, uint32_t chunk, uint32_t pc, Value* locals, Value*& sp) {
+  Value message = *--sp;
+  std::string path;
+  if (flags & 8) {
+    const Value& coll = locals[iter_slot];
+    int64_t pos = locals[iter_slot + 1].as_int() - 1;
+    if (coll.is_list()) path = path_of_place(coll, Value::integer(pos));
+    else if (coll.is_map() && pos >= 0) path = path_of_place(coll, coll.as_map().members[pos].key);
+  } else if (flags & kReportPlacePair) {
+    Value key = *--sp;
+    Value container = *--sp;
+    path = path_of_place(container, key);
+  } else if (flags & kReportPlaceValue) {
+    Value v = *--sp;
+    path = path_of_value(v);
+  }
+  Value subject;
+  if (flags & kReportSubject) subject = *--sp;
+  if (path.empty()) path = default_path(locals);
+  const RuleInfo& rule = p_.rules[current_rule_];
+  Finding f;
+  f.rule_id = rule.id;
+  f.title = rule.title;
+  f.severity = rule.severity;
+  f.category = rule.category;
+  std::string text;
+  append_display(message, text);
+  f.message = std::move(text);
+  f.path = path;
+  if (subject.is_string()) f.subject = std::string(subject.as_string());
+  else if (subject.is_undefined() || !(flags & kReportSubject)) f.subject = subject_of(path, locals);
+  else append_display(subject, f.subject);
+  if (!path.empty()) f.location = doc_->locate(path);
+  f.policy_location = policy_position(chunk, pc);
+  findings_.push_back(std::move(f));
+}
+
+Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
+  const Chunk& chunk = p_.chunks[chunk_index];
+  if (locals + chunk.num_locals + chunk.max_stack + 8 > stack_end_) stop("value stack budget exceeded", chunk_index, 0);
+  if (clear_locals)
+    for (uint32_t i = chunk.num_params; i < chunk.num_locals; ++i) locals[i] = Value();
+  Value* sp = locals + chunk.num_locals;
+  const uint32_t* code = chunk.code.data();
+  uint32_t pc = 0;
+  Arena& arena = *arena_ptr_;
+  CallContext& ctx = *ctx_ptr_;
+
+#define POP() (*--sp)
+#define PUSH(v)        \
+  do {                 \
+    Value pushed_ = (v); \
+    *sp++ = pushed_;   \
+  } while (0)
+#define TOP() (sp[-1])
+#define ERR(code_, msg) make_error(arena, code_, msg)
+
+  for (;;) {
+    if (--budget_left_ == 0) stop("instruction budget of " + std::to_string(options_.budgets.max_instructions) + " exceeded", chunk_index, pc);
+    if (has_deadline_ && (budget_left_ & 0xffff) == 0) check_clock(chunk_index, pc);
+    const uint32_t w = code[pc];
+    const uint32_t a = w >> 8;
+    const uint32_t at = pc;
+    switch (static_cast<Op>(w & 0xff)) {
+      case Op::CONST: PUSH(p_.constants[a]); ++pc; break;
+      case Op::NULL_: PUSH(Value()); ++pc; break;
+      case Op::TRUE_: PUSH(Value::boolean(true)); ++pc; break;
+      case Op::FALSE_: PUSH(Value::boolean(false)); ++pc; break;
+      case Op::LOAD: PUSH(locals[a]); ++pc; break;
+      case Op::STORE: locals[a] = POP(); ++pc; break;
+      case Op::LOAD_GLOBAL: PUSH(globals_[a]); ++pc; break;
+      case Op::STORE_GLOBAL: globals_[a] = POP(); ++pc; break;
+      case Op::INPUT: PUSH(doc_->root()); ++pc; break;
+      case Op::POP: --sp; ++pc; break;
+      case Op::FIELD: {
+        Value& x = TOP();
+        std::string_view key = p_.constants[a].as_string();
+        if (x.is_map()) {
+          if (const Value* v = x.as_map().find(key)) x = *v;
+          else x = make_missing(arena, x, p_.constants[a]);
+        } else {
+          x = get_field(arena, x, key);
+        }
+        ++pc;
+        break;
+      }
+      case Op::INDEX: {
+        Value k = POP();
+        TOP() = get_index(arena, TOP(), k);
+        ++pc;
+        break;
+      }
+      case Op::RESOURCE: {
+        Value id = TOP();
+        if (id.is_undefined()) { ++pc; break; }
+        if (!id.is_string()) { TOP() = ERR("type_error", "resource() takes a string id, got " + describe(id)); ++pc; break; }
+        Value res = doc_->resources();
+        if (res.is_map()) {
+          const Value* r = res.as_map().find(id.as_string());
+          TOP() = r ? *r : make_missing(arena, res, id);
+        } else {
+          TOP() = make_missing(arena, Value(), id);
+        }
+        ++pc;
+        break;
+      }
+      case Op::RESOURCES: PUSH(resources_of(p_.constants[a].as_string())); ++pc; break;
+      case Op::NEG: {
+        Value& x = TOP();
+        if (x.is_int()) {
+          if (x.as_int() == INT64_MIN) x = ERR("overflow", "integer overflow in negation");
+          else x = Value::integer(-x.as_int());
+        } else if (x.is_float()) {
+          x = Value::real(-x.as_float());
+        } else if (!x.is_undefined()) {
+          x = ERR("type_error", "cannot negate a " + describe(x));
+        }
+        ++pc;
+        break;
+      }
+      case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::MOD: {
+        Value b = POP();
+        Value& x = TOP();
+        Op op = static_cast<Op>(w & 0xff);
+        if (x.is_undefined() || b.is_undefined()) { x = propagate(x, b); ++pc; break; }
+        if (x.is_int() && b.is_int()) {
+          int64_t r = 0, l = x.as_int(), rr = b.as_int();
+          bool overflow = false;
+          switch (op) {
+            case Op::ADD: overflow = __builtin_add_overflow(l, rr, &r); break;
+            case Op::SUB: overflow = __builtin_sub_overflow(l, rr, &r); break;
+            case Op::MUL: overflow = __builtin_mul_overflow(l, rr, &r); break;
+            default:
+              if (rr == 0) { x = ERR("division_by_zero", "division by zero"); ++pc; goto next; }
+              if (l == INT64_MIN && rr == -1) { overflow = true; break; }
+              r = op == Op::DIV ? l / rr : l % rr;
+          }
+          x = overflow ? ERR("overflow", "integer overflow") : Value::integer(r);
+        } else if (x.is_number() && b.is_number()) {
+          double l = x.as_number(), rr = b.as_number();
+          if ((op == Op::DIV || op == Op::MOD) && rr == 0) { x = ERR("division_by_zero", "division by zero"); ++pc; break; }
+          double r = op == Op::ADD ? l + rr : op == Op::SUB ? l - rr : op == Op::MUL ? l * rr : op == Op::DIV ? l / rr : std::fmod(l, rr);
+          x = Value::real(r);
+        } else if (op == Op::ADD && x.is_string() && b.is_string()) {
+          std::string_view l = x.as_string(), rr = b.as_string();
+          char* buf = static_cast<char*>(arena.allocate(l.size() + rr.size() + 1, 1));
+          std::memcpy(buf, l.data(), l.size());
+          std::memcpy(buf + l.size(), rr.data(), rr.size());
+          x = Value::string({buf, l.size() + rr.size()});
+        } else if (op == Op::ADD && x.is_list() && b.is_list()) {
+          std::vector<Value> items(x.as_list().begin(), x.as_list().end());
+          items.insert(items.end(), b.as_list().begin(), b.as_list().end());
+          x = make_list(arena, items);
+        } else {
+          static constexpr const char* kSym[] = {"+", "-", "*", "/", "%"};
+          x = ERR("type_error", std::string("operator ") + kSym[static_cast<int>(op) - static_cast<int>(Op::ADD)] +
+                                    " cannot combine " + describe(x) + " and " + describe(b));
+        }
+        ++pc;
+        break;
+      }
+      case Op::EQ: case Op::NE: {
+        Value b = POP();
+        Value& x = TOP();
+        if (x.is_undefined() || b.is_undefined()) x = propagate(x, b);
+        else x = Value::boolean(values_equal(x, b) == (static_cast<Op>(w & 0xff) == Op::EQ));
+        ++pc;
+        break;
+      }
+      case Op::LT: case Op::LE: case Op::GT: case Op::GE: {
+        Value b = POP();
+        Value& x = TOP();
+        if (x.is_undefined() || b.is_undefined()) { x = propagate(x, b); ++pc; break; }
+        int c;
+        if (x.is_number() && b.is_number()) c = compare_values(x, b);
+        else if (x.is_string() && b.is_string()) c = x.as_string().compare(b.as_string());
+        else {
+          x = ERR("type_error", "cannot order " + describe(x) + " and " + describe(b));
+          ++pc;
+          break;
+        }
+        Op op = static_cast<Op>(w & 0xff);
+        x = Value::boolean(op == Op::LT ? c < 0 : op == Op::LE ? c <= 0 : op == Op::GT ? c > 0 : c >= 0);
+        ++pc;
+        break;
+      }
+      case Op::IN: {
+        Value c = POP();
+        Value& x = TOP();
+        if (x.is_undefined() || c.is_undefined()) { x = propagate(x, c); ++pc; break; }
+        if (c.is_list()) {
+          bool found = false;
+          for (const Value& item : c.as_list())
+            if (values_equal(item, x)) { found = true; break; }
+          x = Value::boolean(found);
+        } else if (c.is_map()) {
+          x = x.is_string() ? Value::boolean(c.as_map().find(x.as_string()) != nullptr)
+                            : ERR("type_error", "map keys are strings; 'in' got " + describe(x));
+        } else if (c.is_string()) {
+          x = x.is_string() ? Value::boolean(c.as_string().find(x.as_string()) != std::string_view::npos)
+                            : ERR("type_error", "'in' a string needs a string, got " + describe(x));
+        } else {
+          x = ERR("type_error", "'in' needs a list, map or string, got " + describe(c));
+        }
+        ++pc;
+        break;
+      }
+      case Op::NOT: {
+        Value& x = TOP();
+        if (x.is_bool()) x = Value::boolean(!x.as_bool());
+        else if (!x.is_undefined()) x = ERR("type_error", "'not' needs a bool, got " + describe(x));
+        ++pc;
+        break;
+      }
+      case Op::JUMP: pc = a; break;
+      case Op::AND: {
+        const Value& x = TOP();
+        pc = (x.is_bool() && !x.as_bool()) ? a : pc + 1;
+        break;
+      }
+      case Op::OR: {
+        const Value& x = TOP();
+        pc = (x.is_bool() && x.as_bool()) ? a : pc + 1;
+        break;
+      }
+      case Op::AND_END: case Op::OR_END: {
+        bool is_and = static_cast<Op>(w & 0xff) == Op::AND_END;
+        Value b = POP();
+        Value& x = TOP();
+        const char* name = is_and ? "'and'" : "'or'";
+        if (!x.is_bool() && !x.is_undefined()) { x = ERR("type_error", std::string(name) + " needs bools, got " + describe(x)); ++pc; break; }
+        if (!b.is_bool() && !b.is_undefined()) { x = ERR("type_error", std::string(name) + " needs bools, got " + describe(b)); ++pc; break; }
+        // x is not the short-circuit value (the jump handled that).
+        if (x.is_bool()) x = b;  // true and b = b; false or b = b
+        else if (b.is_bool() && b.as_bool() != is_and) x = b;  // missing and false = false
+        else x = propagate(x, b);
+        ++pc;
+        break;
+      }
+      case Op::COALESCE: {
+        if (TOP().is_missing() || TOP().is_null()) { --sp; ++pc; }
+        else pc = a;
+        break;
+      }
+      case Op::BRANCH: {
+        Value c = POP();
+        if (c.is_bool()) pc = c.as_bool() ? pc + 2 : a;
+        else {
+          PUSH(c.is_undefined() ? c : ERR("type_error", "'if' needs a bool, got " + describe(c)));
+          pc = code[pc + 1];
+        }
+        break;
+      }
+      case Op::CHECK_BOOL: {
+        Value& x = TOP();
+        if (!x.is_bool() && !x.is_undefined()) x = ERR("type_error", "expected a bool, got " + describe(x));
+        ++pc;
+        break;
+      }
+      case Op::LIST: {
+        sp -= a;
+        PUSH(make_list(arena, std::span<const Value>(sp, a)));
+        ++pc;
+        break;
+      }
+      case Op::MAP: {
+        sp -= 2 * a;
+        std::vector<Member> members;
+        members.reserve(a);
+        Value bad;
+        for (uint32_t i = 0; i < a; ++i) {
+          const Value& k = sp[2 * i];
+          if (!k.is_string()) { bad = k.is_undefined() ? k : ERR("type_error", "map keys must be strings, got " + describe(k)); break; }
+          members.push_back({k, sp[2 * i + 1]});
+        }
+        PUSH(bad.is_undefined() ? bad : make_map(arena, members));
+        ++pc;
+        break;
+      }
+      case Op::INTERP: {
+        sp -= a;
+        std::string out;
+        for (uint32_t i = 0; i < a; ++i) append_display(sp[i], out);
+        PUSH(make_string(arena, out));
+        ++pc;
+        break;
+      }
+      case Op::ITER_INIT: {
+        Value c = POP();
+        if (c.is_list() || c.is_map()) {
+          locals[a] = c;
+          locals[a + 1] = Value::integer(0);
+          pc += 2;
+        } else {
+          PUSH(c.is_undefined() ? c : ERR("type_error", "cannot iterate over a " + describe(c)));
+          pc = code[pc + 1];
+        }
+        break;
+      }
+      case Op::ITER_NEXT: {
+        const Value& c = locals[a];
+        int64_t pos = locals[a + 1].as_int();
+        uint32_t slots = code[pc + 1];
+        uint32_t key_slot = slots >> 12, val_slot = slots & 0xfff;
+        if (c.is_list()) {
+          const ListRep& l = c.as_list();
+          if (pos >= l.size) { pc = code[pc + 2]; break; }
+          if (key_slot != 4095) locals[key_slot] = Value::integer(pos);
+          if (val_slot != 4095) locals[val_slot] = l.items[pos];
+        } else {
+          const MapRep& m = c.as_map();
+          if (pos >= m.size) { pc = code[pc + 2]; break; }
+          if (key_slot != 4095) {
+            locals[key_slot] = m.members[pos].key;
+            if (val_slot != 4095) locals[val_slot] = m.members[pos].value;
+          } else if (val_slot != 4095) {
+            locals[val_slot] = m.members[pos].value;
+          }
+        }
+        locals[a + 1] = Value::integer(pos + 1);
+        pc += 3;
+        break;
+      }
+      case Op::ACC_INIT: locals[a] = Value::integer(0); locals[a + 1] = Value(); ++pc; break;
+      case Op::ACC_STEP: {
+        Value c = POP();
+        uint32_t extra = code[pc + 1];
+        auto kind = static_cast<AccKind>(extra & 3);
+        uint32_t exit = extra >> 2;
+        pc += 2;
+        if (c.is_bool()) {
+          bool v = c.as_bool();
+          switch (kind) {
+            case AccKind::kAny:
+            case AccKind::kNone:
+              if (v) { locals[a] = Value::integer(1); pc = exit; }
+              break;
+            case AccKind::kAll:
+              if (!v) { locals[a] = Value::integer(1); pc = exit; }
+              break;
+            case AccKind::kCount:
+              if (v) locals[a] = Value::integer(locals[a].as_int() + 1);
+              break;
+          }
+        } else {
+          Value u = c.is_undefined() ? c : ERR("type_error", "a quantifier condition must be a bool, got " + describe(c));
+          if (!locals[a + 1].is_undefined() || u.is_error()) locals[a + 1] = propagate(locals[a + 1], u);
+        }
+        break;
+      }
+      case Op::ACC_END: {
+        uint32_t slot = a & 0xfffff;
+        auto kind = static_cast<AccKind>(a >> 20);
+        bool hit = locals[slot].as_int() != 0;
+        const Value& u = locals[slot + 1];
+        switch (kind) {
+          case AccKind::kAny: PUSH(hit ? Value::boolean(true) : u.is_undefined() ? u : Value::boolean(false)); break;
+          case AccKind::kAll: PUSH(hit ? Value::boolean(false) : u.is_undefined() ? u : Value::boolean(true)); break;
+          case AccKind::kNone: PUSH(hit ? Value::boolean(false) : u.is_undefined() ? u : Value::boolean(true)); break;
+          case AccKind::kCount: PUSH(u.is_undefined() ? u : locals[slot]); break;
+        }
+        ++pc;
+        break;
+      }
+      case Op::BUILD_BEGIN: {
+        if (builder_depth_ == builders_.size()) builders_.emplace_back();
+        Builder& b = builders_[builder_depth_++];
+        b.items.clear();
+        b.is_map = a != 0;
+        ++pc;
+        break;
+      }
+      case Op::BUILD_ADD: {
+        std::vector<Value>& b = builders_[builder_depth_ - 1].items;
+        if (a) {
+          Value v = POP();
+          Value k = POP();
+          b.push_back(k);
+          b.push_back(v);
+        } else {
+          b.push_back(POP());
+        }
+        // Builders hold values outside the arena: count them against the
+        // memory budget too.
+        if (b.size() * sizeof(Value) + arena.bytes_used() > options_.budgets.max_memory_bytes)
+          throw MemoryBudgetExceeded(options_.budgets.max_memory_bytes);
+        ++pc;
+        break;
+      }
+      case Op::BUILD_FILTER: {
+        Value c = POP();
+        if (c.is_bool()) {
+          pc = c.as_bool() ? pc + 2 : a;
+        } else {
+          Value u = c.is_undefined() ? c : ERR("type_error", "a comprehension filter must be a bool, got " + describe(c));
+          uint32_t slot = code[pc + 1];
+          locals[slot] = locals[slot].is_undefined() ? propagate(locals[slot], u) : u;
+          pc = a;
+        }
+        break;
+      }
+      case Op::BUILD_END: {
+        Builder& bl = builders_[--builder_depth_];
+        std::vector<Value>& b = bl.items;
+        if (locals[a].is_undefined()) {
+          PUSH(locals[a]);
+        } else if (bl.is_map) {
+          std::vector<Member> members;
+          members.reserve(b.size() / 2);
+          Value bad;
+          for (size_t i = 0; i + 1 < b.size(); i += 2) {
+            if (!b[i].is_string()) {
+              bad = b[i].is_undefined() ? b[i] : ERR("type_error", "map keys must be strings, got " + describe(b[i]));
+              break;
+            }
+            members.push_back({b[i], b[i + 1]});
+          }
+          PUSH(bad.is_undefined() ? bad : make_map(arena, members));
+        } else {
+          PUSH(make_list(arena, b));
+        }
+        b.clear();
+        ++pc;
+        break;
+      }
+      case Op::CALL: {
+        uint32_t extra = code[pc + 1];
+        uint32_t nargs = extra & 0xff;
+        uint32_t prep = extra >> 8;
+        const BuiltinDef& def = p_.builtins.at(a);
+        Value* args = sp - nargs;
+        Value result;
+        bool called = false;
+        if (def.strict) {
+          Value bad;
+          for (uint32_t i = 0; i < nargs; ++i)
+            if (args[i].is_undefined()) bad = bad.is_undefined() ? propagate(bad, args[i]) : args[i];
+          if (bad.is_undefined()) { result = bad; called = true; }
+        }
+        if (!called) {
+          ctx.set_prepared(prep ? p_.prepared[prep - 1].get() : nullptr);
+          result = def.fn(ctx, std::span<const Value>(args, nargs));
+        }
+        sp = args;
+        PUSH(result);
+        pc += 2;
+        break;
+      }
+      case Op::CALL_FN: {
+        uint32_t nargs = code[pc + 1];
+        if (++call_depth_ > options_.budgets.max_call_depth) stop("call depth budget exceeded", chunk_index, pc);
+        Value* callee = sp - nargs;
+        Value r = run(a, callee, true);
+        --call_depth_;
+        sp = callee;
+        PUSH(r);
+        pc += 2;
+        break;
+      }
+      case Op::RETURN: return POP();
+      case Op::WHERE: {
+        Value c = POP();
+        if (c.is_bool()) {
+          pc = c.as_bool() ? pc + 1 : a;
+        } else {
+          record(c.is_error() || !c.is_undefined() ? Outcome::kError : Outcome::kUnknown, c, chunk_index, at, locals);
+          pc = a;
+        }
+        break;
+      }
+      case Op::FOR_CHECK: {
+        const Value& c = TOP();
+        if (c.is_list() || c.is_map()) { ++pc; break; }
+        Value why = c.is_undefined() ? c : ERR("type_error", "cannot iterate over a " + describe(c));
+        record(why.is_error() ? Outcome::kError : Outcome::kUnknown, why, chunk_index, at, locals);
+        --sp;
+        pc = a;
+        break;
+      }
+      case Op::REPORT: {
+        report(a, code[pc + 1], chunk_index, at, locals, sp);
+        pc += 2;
+        break;
+      }
+      case Op::HALT: return Value();
+      case Op::kCount: stop("invalid instruction", chunk_index, pc);
+    }
+  next:;
+  }
+#undef POP
+#undef PUSH
+#undef TOP
+#undef ERR
+}
+
+void Vm::run_rule(uint32_t rule, Value resource, Value id) {
+  current_rule_ = rule;
+  const RuleInfo& info = p_.rules[rule];
+  Value* locals = stack_.data();
+  const Chunk& chunk = p_.chunks[info.chunk];
+  for (uint32_t i = 0; i < chunk.num_locals; ++i) locals[i] = Value();
+  if (info.select_slot >= 0) {
+    locals[info.select_slot] = resource;
+    locals[info.subject_slot] = id;
+  }
+  try {
+    run(info.chunk, locals, false);
+  } catch (const MemoryBudgetExceeded&) {
+    arena_.reset();
+    builder_depth_ = 0;
+    throw Stop{"rule " + info.id + ": memory budget of " + std::to_string(options_.budgets.max_memory_bytes) +
+               " bytes exceeded"};
+  }
+  // Nothing a rule builds outlives its run on one resource.
+  arena_.reset();
+}
+
+EvalResult Vm::evaluate(const Document& doc) {
+  EvalResult result;
+  doc_ = &doc;
+  findings_.clear();
+  unknown_count_ = 0;
+  resources_cache_.clear();
+  globals_arena_.reset();
+  arena_.reset();
+  builder_depth_ = 0;
+  call_depth_ = 0;
+  budget_left_ = options_.budgets.max_instructions + 1;
+  has_deadline_ = options_.budgets.max_wall_ms > 0;
+  if (has_deadline_) deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.budgets.max_wall_ms);
+  globals_.assign(p_.num_globals, Value());
+  for (size_t i = 0; i < param_values_.size() && i < globals_.size(); ++i) globals_[i] = param_values_[i];
+  try {
+    // Constants may depend on the document: computed per document.
+    // Constants live in the globals arena: they outlive every rule run.
+    current_rule_ = 0;
+    arena_ptr_ = &globals_arena_;
+    ctx_ptr_ = &globals_ctx_;
+    try {
+      run(p_.init_chunk, stack_.data(), true);
+    } catch (const MemoryBudgetExceeded&) {
+      arena_ptr_ = &arena_;
+      ctx_ptr_ = &ctx_;
+      throw Stop{"computing constants: memory budget exceeded"};
+    }
+    arena_ptr_ = &arena_;
+    ctx_ptr_ = &ctx_;
+    const Value resources = doc.resources();
+    if (resources.is_map()) {
+      const MapRep& res = resources.as_map();
+      for (uint32_t i = 0; i < res.size; ++i) {
+        const Value& r = res.members[i].value;
+        if (!r.is_map()) continue;
+        const Value* t = r.as_map().find("type");
+        if (t == nullptr || !t->is_string()) continue;
+        auto it = p_.rules_by_type.find(absl::string_view(t->as_string().data(), t->as_string().size()));
+        if (it == p_.rules_by_type.end()) continue;
+        for (uint32_t rule : it->second) run_rule(rule, r, res.members[i].key);
+      }
+    }
+    for (uint32_t rule : p_.document_rules) run_rule(rule, Value(), Value());
+  } catch (const Stop& s) {
+    result.errors.push_back(doc.name() + ": " + s.message);
+  }
+  result.instructions = options_.budgets.max_instructions + 1 - budget_left_;
+  // Deterministic order, one finding per (rule, subject, path, outcome).
+  std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& x, const Finding& y) {
+    return std::tie(x.rule_id, x.subject, x.path, x.outcome) < std::tie(y.rule_id, y.subject, y.path, y.outcome);
+  });
+  auto last = std::unique(findings_.begin(), findings_.end(), [](const Finding& x, const Finding& y) {
+    return x.rule_id == y.rule_id && x.subject == y.subject && x.path == y.path && x.outcome == y.outcome;
+  });
+  findings_.erase(last, findings_.end());
+  result.findings = std::move(findings_);
+  findings_ = {};
+  result.unknown_count = unknown_count_;
+  doc_ = nullptr;
+  return result;
+}
+
+}  // namespace moat
