@@ -55,6 +55,7 @@ rule "R1" {
 std::string synthetic_policy(int n_rules) {
   static const char* const kSeverities[] = {"low", "medium", "high", "critical"};
   static const char* const kRuntimes[] = {"python3.12", "nodejs20.x", "java21", "go1.x", "ruby3.3"};
+  static const char* const kCategories[] = {"exhaustion", "privilege", "secrets", "authentication", "flow"};
   static const char* const kWords[] = {"secret", "password", "token", "api_?key", "private", "cred"};
   std::string s = "package synthetic\n\n";
   s += "param base_timeout: int = 60 \"Base timeout\"\n";
@@ -72,7 +73,7 @@ std::string synthetic_policy(int n_rules) {
     s += "rule \"" + std::string(id) + "\" {\n";
     s += "  title: \"Synthetic rule " + k + "\"\n";
     s += "  severity: " + std::string(kSeverities[i % 4]) + "\n";
-    s += "  category: synthetic\n";
+    s += "  category: " + std::string(kCategories[i % 5]) + "\n";
     switch (i % 8) {
       case 0:
         s += "  select f: \"AWS::Lambda::Function\"\n"

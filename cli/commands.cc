@@ -78,7 +78,9 @@ int cmd_eval(int argc, char** argv) {
     std::cerr << "\n";
   }
   for (const std::string& e : result.errors) std::cerr << "moat eval: error: " << e << "\n";
-  if (args.has("stats")) std::cerr << "instructions: " << result.instructions << "\n";
+  if (args.has("stats"))
+    std::cerr << "instructions: " << result.instructions << "\ndocument bytes in memory: " << (*doc)->bytes_in_memory()
+              << "\n";
   if (!result.errors.empty()) return kExitError;
   for (const Finding& f : result.findings)
     if (f.outcome == Outcome::kError) return kExitError;

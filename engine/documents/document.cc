@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "documents/source_position.h"
 
@@ -38,11 +37,16 @@ absl::StatusOr<std::shared_ptr<const Document>> Document::from_json(std::string 
 
 absl::StatusOr<std::shared_ptr<const Document>> Document::from_json_file(const std::string& path,
                                                                           const JsonLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return absl::NotFoundError(path + ": cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return from_json(std::move(ss).str(), path, limits);
+  std::streamoff size = in.tellg();
+  if (size < 0) return absl::InvalidArgumentError(path + ": not a regular file");
+  // Read into a string of exactly the file's size: the text stays in memory
+  // for source positions, so no slack from a growing buffer.
+  std::string text(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (size > 0 && !in.read(text.data(), size)) return absl::DataLossError(path + ": read failed");
+  return from_json(std::move(text), path, limits);
 }
 
 std::shared_ptr<const Document> Document::from_value(Arena arena, Value root, std::string name) {
@@ -97,6 +101,42 @@ void Document::build_parent_index() const {
       }
     }
   }
+}
+
+std::optional<std::string> Document::pointer_within(const Value& root, const std::string& root_pointer,
+                                                    const void* identity) {
+  if (identity == nullptr) return std::nullopt;
+  if (root.identity() == identity) return root_pointer;
+  // Depth-first with an explicit stack of (value, pointer length) so the
+  // pointer string is built incrementally and trimmed on the way back.
+  struct Frame {
+    Value v;
+    size_t pointer_len;
+    uint32_t next;
+  };
+  std::string pointer = root_pointer;
+  std::vector<Frame> stack{{root, pointer.size(), 0}};
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    uint32_t size = f.v.is_map() ? f.v.as_map().size : f.v.is_list() ? f.v.as_list().size : 0;
+    if (f.next >= size) {
+      stack.pop_back();
+      continue;
+    }
+    uint32_t i = f.next++;
+    pointer.resize(f.pointer_len);
+    Value child;
+    if (f.v.is_map()) {
+      append_pointer_token(pointer, f.v.as_map().members[i].key.as_string());
+      child = f.v.as_map().members[i].value;
+    } else {
+      append_pointer_token(pointer, std::to_string(i));
+      child = f.v.as_list().items[i];
+    }
+    if (child.identity() == identity) return pointer;
+    if (child.is_map() || child.is_list()) stack.push_back({child, pointer.size(), 0});
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> Document::pointer_of(const void* identity) const {

@@ -53,6 +53,10 @@ class Document {
   // JSON pointer (RFC 6901) of a container of this document, found through
   // a parent index built on first use; nullopt for values not in it.
   std::optional<std::string> pointer_of(const void* identity) const;
+  // Pointer of `identity` inside `root` (whose own pointer is `root_pointer`),
+  // by a walk of that subtree only; nullopt when it is not there.
+  static std::optional<std::string> pointer_within(const Value& root, const std::string& root_pointer,
+                                                   const void* identity);
   // Source position of a JSON pointer, when the document came from text.
   std::optional<Location> locate(std::string_view pointer) const;
 

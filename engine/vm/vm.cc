@@ -93,13 +93,31 @@ Value Vm::resources_of(std::string_view type) {
   return v;
 }
 
+// Most paths lie inside the resource the rule selected: search that small
+// subtree first, and fall back to the document-wide parent index (built
+// once, on demand) only for values found elsewhere.
+std::optional<std::string> Vm::pointer_of(const void* identity) const {
+  if (identity == nullptr) return std::nullopt;
+  const RuleInfo& rule = p_.rules[current_rule_];
+  if (rule_locals_ != nullptr && rule.select_slot >= 0) {
+    const Value& res = rule_locals_[rule.select_slot];
+    const Value& id = rule_locals_[rule.subject_slot];
+    if (res.identity() != nullptr && id.is_string()) {
+      std::string base = "/resources";
+      append_pointer_token(base, id.as_string());
+      if (auto p = Document::pointer_within(res, base, identity)) return p;
+    }
+  }
+  return doc_->pointer_of(identity);
+}
+
 std::string Vm::path_of_value(const Value& v) const {
-  if (auto p = doc_->pointer_of(v.identity())) return *p;
+  if (auto p = pointer_of(v.identity())) return *p;
   return {};
 }
 
 std::string Vm::path_of_place(const Value& container, const Value& key) const {
-  auto base = doc_->pointer_of(container.identity());
+  auto base = pointer_of(container.identity());
   if (!base) return {};
   std::string out = *base;
   if (key.is_int()) append_pointer_token(out, std::to_string(key.as_int()));
@@ -671,6 +689,7 @@ void Vm::run_rule(uint32_t rule, Value resource, Value id) {
     locals[info.select_slot] = resource;
     locals[info.subject_slot] = id;
   }
+  rule_locals_ = locals;
   try {
     run(info.chunk, locals, false);
   } catch (const MemoryBudgetExceeded&) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ class Vm {
   void record(Outcome outcome, const Value& why, uint32_t pc_chunk, uint32_t pc, Value* locals);
   void report(uint32_t flags, uint32_t iter_slot, uint32_t chunk, uint32_t pc, Value* locals, Value*& sp);
   std::string path_of_place(const Value& container, const Value& key) const;
+  std::optional<std::string> pointer_of(const void* identity) const;
   std::string path_of_value(const Value& v) const;
   std::string default_path(Value* locals) const;
   std::string subject_of(const std::string& path, Value* locals) const;
@@ -72,6 +74,7 @@ class Vm {
   std::chrono::steady_clock::time_point deadline_;
   bool has_deadline_ = false;
   uint32_t current_rule_ = 0;
+  Value* rule_locals_ = nullptr;  // locals of the running rule, for paths
   std::vector<std::pair<std::string, Value>> resources_cache_;
   std::vector<Finding> findings_;
   size_t unknown_count_ = 0;
