@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "check/checker.h"
+#include "bytecode/verify.h"
 #include "compile/compiler.h"
 #include "moat/moat.h"
 
@@ -56,7 +57,12 @@ CompileResult Engine::compile() const {
   check_program(modules, builtins, options_.schema.get(), result.diagnostics, &checked);
   if (!result.diagnostics.has_errors()) {
     auto program = compile_program(checked, std::move(builtins), sources, result.diagnostics);
-    if (program && !result.diagnostics.has_errors()) result.program = std::move(program);
+    if (program && !result.diagnostics.has_errors()) {
+      // A compiler bug must not become undefined behaviour in the VM.
+      for (const std::string& problem : verify_program(*program))
+        result.diagnostics.error({}, "internal error: bytecode verification failed: " + problem);
+      if (!result.diagnostics.has_errors()) result.program = std::move(program);
+    }
   }
   result.diagnostics.sort();
   return result;
