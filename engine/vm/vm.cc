@@ -437,12 +437,6 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         }
         break;
       }
-      case Op::CHECK_BOOL: {
-        Value& x = TOP();
-        if (!x.is_bool() && !x.is_undefined()) x = ERR("type_error", "expected a bool, got " + describe(x));
-        ++pc;
-        break;
-      }
       case Op::LIST: {
         sp -= a;
         PUSH(make_list(arena, std::span<const Value>(sp, a)));
