@@ -1,7 +1,9 @@
 // check, eval, disasm, builtins.
+#include <filesystem>
 #include <iostream>
 
 #include "common.h"
+#include "documents/event_loader.h"
 
 namespace moat::cli {
 
@@ -13,7 +15,7 @@ int cmd_check(int argc, char** argv) {
   auto files = collect_policy_files(args.positional(), &err);
   if (!err.empty()) { std::cerr << "moat check: " << err << "\n"; return kExitError; }
   size_t max_bytes = ParseLimits{}.max_policy_bytes;
-  if (auto v = args.get("max-policy-bytes")) max_bytes = std::stoull(*v);
+  if (!parse_size_flag(args, "max-policy-bytes", &max_bytes, &err)) { std::cerr << "moat check: " << err << "\n"; return kExitError; }
   auto compiled = compile_policies(files, args.get("schema"), max_bytes, true);
   if (!compiled) return kExitFindings;
   if (!args.has("quiet"))
@@ -24,7 +26,7 @@ int cmd_check(int argc, char** argv) {
 
 int cmd_eval(int argc, char** argv) {
   auto value_flags = eval_value_flags();
-  value_flags.insert(value_flags.end(), {"policy", "input", "format"});
+  value_flags.insert(value_flags.end(), {"policy", "input", "format", "input-format"});
   Args args(argc, argv, 2, value_flags, {"report-unknown", "stats"});
   if (!args.ok()) { std::cerr << "moat eval: " << args.error() << "\n"; return kExitError; }
   auto policies = args.all("policy");
@@ -34,19 +36,41 @@ int cmd_eval(int argc, char** argv) {
   if (!input) { std::cerr << "moat eval: no input document (--input DOC.json)\n"; return kExitError; }
   std::string format = args.get("format").value_or("text");
   if (format != "text" && format != "json") { std::cerr << "moat eval: --format must be text or json\n"; return kExitError; }
+  std::string input_format = args.get("input-format").value_or("auto");
+  if (input_format != "auto" && input_format != "json" && input_format != "event") {
+    std::cerr << "moat eval: --input-format must be auto, json or event\n";
+    return kExitError;
+  }
   EvalOptions options;
   std::string err;
   if (!eval_options_from(args, &options, &err)) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
   auto files = collect_policy_files(policies, &err);
   if (!err.empty()) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
   size_t max_bytes = ParseLimits{}.max_policy_bytes;
-  if (auto v = args.get("max-policy-bytes")) max_bytes = std::stoull(*v);
+  size_t max_input = 512u << 20;
+  if (!parse_size_flag(args, "max-policy-bytes", &max_bytes, &err) || !parse_size_flag(args, "max-input-bytes", &max_input, &err)) {
+    std::cerr << "moat eval: " << err << "\n";
+    return kExitError;
+  }
+  {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(*input, ec);
+    if (!ec && size > max_input) {
+      std::cerr << "moat eval: " << *input << ": input is " << size << " bytes; the limit is " << max_input
+                << " (--max-input-bytes)\n";
+      return kExitError;
+    }
+  }
   auto compiled = compile_policies(files, args.get("schema"), max_bytes, false);
   if (!compiled) return kExitError;
   auto evaluator = Evaluator::create(compiled->program, options);
   if (!evaluator.ok()) { std::cerr << "moat eval: " << evaluator.status().message() << "\n"; return kExitError; }
   JsonLimits limits;
-  auto doc = Document::from_json_file(*input, limits);
+  // auto: JSON as is, unless it is a Lambda event payload (an event
+  // document then lists its decoded attacker-controlled fields).
+  auto doc = input_format == "event" ? load_event_file(*input) : Document::from_json_file(*input, limits);
+  if (doc.ok() && input_format == "auto" && !detect_event_source((*doc)->root()).empty())
+    doc = load_event_file(*input);
   if (!doc.ok()) { std::cerr << "moat eval: " << doc.status().message() << "\n"; return kExitError; }
   EvalResult result = evaluator->evaluate(**doc);
   if (format == "json") {

@@ -116,6 +116,19 @@ bool eval_options_from(const Args& args, EvalOptions* out, std::string* error) {
   return true;
 }
 
+bool parse_size_flag(const Args& args, const char* flag, size_t* out, std::string* error) {
+  auto v = args.get(flag);
+  if (!v) return true;
+  size_t n = 0;
+  if (v->empty() || v->size() > 19 || v->find_first_not_of("0123456789") != std::string::npos) {
+    *error = std::string("--") + flag + " expects a number, got '" + *v + "'";
+    return false;
+  }
+  for (char c : *v) n = n * 10 + static_cast<size_t>(c - '0');
+  *out = n;
+  return true;
+}
+
 std::string format_finding_text(const Finding& f) {
   std::string out;
   std::string tag = f.outcome == Outcome::kFail ? "" : f.outcome == Outcome::kUnknown ? " UNKNOWN" : " ERROR";

@@ -25,6 +25,8 @@ std::optional<CompileResult> compile_policies(const std::vector<std::string>& fi
 bool eval_options_from(const Args& args, EvalOptions* out, std::string* error);
 std::vector<std::string> eval_value_flags();
 std::string format_finding_text(const Finding& f);
+// Parses a non-negative integer flag; false (with *error set) when malformed.
+bool parse_size_flag(const Args& args, const char* flag, size_t* out, std::string* error);
 
 int cmd_check(int argc, char** argv);
 int cmd_eval(int argc, char** argv);

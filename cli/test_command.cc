@@ -62,7 +62,7 @@ void collect_tests(const fs::path& p, std::vector<fs::path>& out) {
 }
 
 // Returns the number of failed cases, or -1 when the file itself is broken.
-int run_test_file(const fs::path& file, int* passed) {
+int run_test_file(const fs::path& file, int* passed, bool verbose) {
   bool ok = false;
   std::string text = read_file(file, &ok);
   if (!ok) { std::cerr << file.string() << ": cannot open test file\n"; return -1; }
@@ -157,6 +157,7 @@ int run_test_file(const fs::path& file, int* passed) {
       }
     } else {
       ++*passed;
+      if (verbose) std::cout << "PASS " << label << "\n";
     }
   }
   return failed;
@@ -181,7 +182,7 @@ int cmd_test(int argc, char** argv) {
   }
   int passed = 0, failed = 0, broken = 0;
   for (auto& f : files) {
-    int r = run_test_file(f, &passed);
+    int r = run_test_file(f, &passed, args.has("verbose"));
     if (r < 0) ++broken;
     else failed += r;
   }

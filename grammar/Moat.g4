@@ -27,7 +27,7 @@ decl
 
 // param max_timeout: int = 300 "Largest acceptable timeout, in seconds"
 paramDecl : 'param' name=ID ':' typeName ('=' expr)? doc=stringLit? ;
-typeName  : ID ;
+typeName  : ID | 'any' ;
 // let ADMIN_ACTIONS = ["*", "iam:*"]
 constDecl : 'let' name=ID '=' expr ;
 // fn is_wildcard(action) = action == "*" or ends_with(action, ":*")
@@ -37,7 +37,7 @@ ruleDecl  : 'rule' id=stringLit '{' metaEntry* clause* reportClause '}' ;
 metaEntry : key=ID ':' expr ;
 
 clause
-    : 'select' var=ID ':' typeRef ('|' typeRef)*      # selectClause
+    : 'select' var=ID (',' var2=ID)? ':' typeRef ('|' typeRef)*   # selectClause
     | 'for' var=ID (',' var2=ID)? 'in' expr           # forClause
     | 'let' var=ID '=' expr                           # letClause
     | 'where' expr                                    # whereClause
@@ -84,7 +84,7 @@ primary
 
 mapEntry : (ID | stringLit) ':' expr ;
 
-stringLit : STRING | RAW_STRING | TEXT_BLOCK ;
+stringLit : STRING | SQ_STRING | RAW_STRING | TEXT_BLOCK ;
 
 qualifiedName : ID ('.' ID)* ;
 
@@ -104,6 +104,8 @@ fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 TEXT_BLOCK : '"""' .*? '"""' ;
 RAW_STRING : 'r"' ~["\r\n]* '"' ;
 STRING     : '"' (ESC | ~["\\\r\n])* '"' ;
+// Single quotes read the same; they nest inside "${...}" without escaping.
+SQ_STRING  : '\'' (ESC | ~['\\\r\n])* '\'' ;
 fragment ESC : '\\' . ;
 
 ID         : [a-zA-Z_] [a-zA-Z_0-9]* ;

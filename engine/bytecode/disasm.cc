@@ -42,7 +42,8 @@ std::string operands(const Program& p, const Chunk& c, uint32_t pc) {
     case Op::BUILD_BEGIN: case Op::BUILD_ADD: return a ? "map" : "list";
     case Op::BUILD_FILTER: return "-> " + std::to_string(a) + ", undefined into $" + std::to_string(extra(1));
     case Op::BUILD_END: return "$" + std::to_string(a);
-    case Op::LIST: case Op::MAP: case Op::INTERP: return std::to_string(a);
+    case Op::LIST: case Op::MAP: return std::to_string(a);
+    case Op::INTERP: return std::to_string(a & ~kInterpDisplay) + (a & kInterpDisplay ? " display" : "");
     case Op::CALL: {
       uint32_t e = extra(1);
       std::string s = std::string(p.builtins.at(a).name) + "/" + std::to_string(e & 0xff);

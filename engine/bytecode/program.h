@@ -44,6 +44,11 @@ inline uint32_t operand_of(uint32_t word) { return word >> 8; }
 // Quantifier codes used by ACC_STEP / ACC_END.
 enum class AccKind : uint32_t { kAny = 0, kAll = 1, kNone = 2, kCount = 3 };
 
+// INTERP: operand A is the number of parts, plus this flag for a report
+// message, whose missing/unknown parts are shown as text instead of making
+// the whole string undefined.
+constexpr uint32_t kInterpDisplay = 1u << 23;
+
 // REPORT flags.
 enum ReportFlags : uint32_t {
   kReportPlacePair = 1,   // place is (container, key) on the stack

@@ -127,7 +127,8 @@ const PackageSyms* Checker::package_of_alias(std::string_view alias) const {
 
 std::vector<std::string> Checker::visible_names() const {
   std::vector<std::string> out;
-  for (const Local& l : scope_) out.push_back(l.name);
+  for (const Local& l : scope_)
+    if (l.name[0] != '$') out.push_back(l.name);  // hidden slots are not names a user can write
   auto it = packages_.find(module_->package);
   if (it != packages_.end())
     for (auto& n : it->second.names()) out.push_back(n);
@@ -495,7 +496,7 @@ Info Checker::infer_call(Expr& e) {
       e.ref = RefKind::kResources;
       if (e.kids.size() == 1 && e.kids[0]->kind != ExprKind::kString)
         diags_.error(e.kids[0]->range, "resources() needs a literal type name so rules can be indexed");
-      return {Type::kList};
+      return {Type::kMap};  // id -> resource
     }
     e.ref = RefKind::kResource;
     return {};
@@ -589,7 +590,7 @@ void Checker::check_rule(Module& m, RuleDecl& r) {
         c.iter_slot = next_slot_;
         next_slot_ += 2;
         max_slot_ = std::max(max_slot_, next_slot_);
-        c.slot2 = bind("$id", c.var_range, {Type::kString});
+        c.slot2 = bind(c.var2.empty() ? "$id" : c.var2, c.var2.empty() ? c.var_range : c.var2_range, {Type::kString});
         c.slot = bind(c.var, c.var_range, info);
         break;
       }

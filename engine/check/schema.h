@@ -2,7 +2,7 @@
 // `moat check --schema` can warn about a field no document will ever have
 // (`memroy_size`) instead of letting the rule silently never fire.
 //
-// Format (JSON), documented in docs/document-model.md:
+// Format (JSON), documented in docs/language.md (Schema files):
 //   {"moat_schema": 1,
 //    "document":  FIELDSPEC,                 // optional: the root
 //    "resources": {"<type>": FIELDSPEC, ...}}

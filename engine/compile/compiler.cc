@@ -33,7 +33,8 @@ class Compiler {
   void track_stack(Op op, uint32_t a) {
     const OpInfo& info = kOpInfo[static_cast<size_t>(op)];
     int64_t pops = info.pops, pushes = info.pushes;
-    if (op == Op::LIST || op == Op::INTERP) pops = a;
+    if (op == Op::LIST) pops = a;
+    if (op == Op::INTERP) pops = a & ~kInterpDisplay;
     if (op == Op::MAP) pops = 2 * int64_t(a);
     if (op == Op::BUILD_ADD) pops = a ? 2 : 1;
     if (pops < 0) pops = 0;  // CALL, CALL_FN, REPORT: counted when their arguments were pushed
@@ -71,8 +72,15 @@ class Compiler {
   uint32_t string_constant(std::string_view s) { return constant(Value::string(s)); }
 
   void use_slot(int32_t s) {
+    if (s >= static_cast<int32_t>(kNoSlot) && !too_many_locals_) {
+      // ITER_NEXT packs two slot numbers into one word, 12 bits each.
+      diags_.error(chunk_->ranges.empty() ? SourceRange{} : chunk_->ranges.back(),
+                   "too many variables in one rule or function (limit " + std::to_string(kNoSlot - 1) + ")");
+      too_many_locals_ = true;
+    }
     if (s >= 0) chunk_->num_locals = std::max<uint32_t>(chunk_->num_locals, static_cast<uint32_t>(s) + 1);
   }
+  bool too_many_locals_ = false;
 
   // ---- expressions
   void expr(const Expr& e);
@@ -228,6 +236,7 @@ void Compiler::expr(const Expr& e) {
     case ExprKind::kLet:
       expr(*e.kids[0]);
       use_slot(e.var_slots[0]);
+      loop_var_iter_.erase(e.var_slots[0]);  // the slot may have held a loop variable before
       emit(Op::STORE, static_cast<uint32_t>(e.var_slots[0]), r);
       expr(*e.kids[1]);
       return;
@@ -264,9 +273,10 @@ void Compiler::call(const Expr& e) {
         std::string error;
         std::shared_ptr<const void> state = def.prepare(ptrs, &error);
         if (!error.empty()) {
-          // Point at the first constant argument: that is what was rejected.
+          // The literal a builtin prepares (pattern, range, date) is its
+          // last constant argument.
           SourceRange at = r;
-          for (size_t i = 0; i < e.kids.size(); ++i)
+          for (size_t i = e.kids.size(); i-- > 0;)
             if (ptrs[i]) { at = e.kids[i]->range; break; }
           diags_.error(at, std::string(def.name) + "(): " + error);
         }
@@ -341,6 +351,8 @@ void Compiler::iteration(const Expr& e) {
   }
   patch_word(init_end, here());
   (void)init;
+  // The variables' slots are free again after the loop; a later `let` may reuse them.
+  for (int32_t s : e.var_slots) loop_var_iter_.erase(s);
 }
 
 void Compiler::place(const Expr& at, uint32_t* flags, uint32_t* iter_slot) {
@@ -395,11 +407,14 @@ void Compiler::rule(const Module& m, const RuleDecl& r, uint32_t rule_index) {
     if (continue_stack.empty()) halt_patches_a.push_back(emit(op, 0, rg));
     else emit(op, continue_stack.back(), rg);
   };
-  bool first = true;
+  // The first `select` not inside a `for` is driven by the engine's type
+  // index; `let`/`where` clauses before it simply run once per resource.
+  bool engine_select_done = false;
   for (const Clause& c : r.clauses) {
     switch (c.kind) {
       case ClauseKind::kSelect:
-        if (first) {
+        if (!engine_select_done && continue_stack.empty()) {
+          engine_select_done = true;
           // The engine runs this chunk once per resource of these types,
           // with the resource and its id already in their slots.
           info.select_types = c.types;
@@ -437,6 +452,7 @@ void Compiler::rule(const Module& m, const RuleDecl& r, uint32_t rule_index) {
       }
       case ClauseKind::kLet:
         expr(*c.expr);
+        loop_var_iter_.erase(c.slot);
         emit(Op::STORE, static_cast<uint32_t>(c.slot), c.range);
         break;
       case ClauseKind::kWhere:
@@ -444,7 +460,6 @@ void Compiler::rule(const Module& m, const RuleDecl& r, uint32_t rule_index) {
         jump_continue(Op::WHERE, c.expr->range);
         break;
     }
-    first = false;
   }
   // report [subject] place message
   const ReportClause& rep = r.report;
@@ -459,7 +474,13 @@ void Compiler::rule(const Module& m, const RuleDecl& r, uint32_t rule_index) {
     emit(Op::LOAD, static_cast<uint32_t>(info_select_slot_), rep.range);
     flags |= kReportPlaceValue;
   }
-  expr(*rep.message);
+  if (rep.message->kind == ExprKind::kInterp) {
+    // The message text shows missing parts instead of failing on them.
+    for (auto& k : rep.message->kids) expr(*k);
+    emit(Op::INTERP, static_cast<uint32_t>(rep.message->kids.size()) | kInterpDisplay, rep.message->range);
+  } else {
+    expr(*rep.message);
+  }
   emit(Op::REPORT, flags, rep.range);
   word(iter_slot, rep.range);
   if (!continue_stack.empty()) emit(Op::JUMP, continue_stack.back(), rep.range);
@@ -491,6 +512,9 @@ void Compiler::run(const CheckedProgram& checked) {
     pi.global = static_cast<uint32_t>(pd->global);
     if (pd->default_value) {
       pi.has_default = constant_value(*pd->default_value, &pi.default_value);
+      // `param ratio: float = 1` holds 1.0, as an override would.
+      if (pi.type == Type::kFloat && pi.default_value.is_int())
+        pi.default_value = Value::real(static_cast<double>(pi.default_value.as_int()));
     }
     p_.params.push_back(std::move(pi));
   }
@@ -537,7 +561,7 @@ void Compiler::run(const CheckedProgram& checked) {
     expr(*c->value);
     emit(Op::STORE_GLOBAL, static_cast<uint32_t>(c->global), c->range);
   }
-  emit(Op::HALT, 0, {});
+  emit(Op::HALT, 0, {UINT32_MAX, 0, 0});  // no source line of its own
 }
 
 }  // namespace

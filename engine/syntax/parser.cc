@@ -1,6 +1,7 @@
 #include "syntax/parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -59,6 +60,12 @@ class ErrorCollector : public antlr4::BaseErrorListener {
       if (tok->getType() == MoatLexer::BAD_CHAR) {
         std::string t = tok->getText();
         if (t == "\"") text = "unterminated string literal";
+        else if (t.size() == 1 && (static_cast<unsigned char>(t[0]) < 0x20 || t[0] == 0x7f)) {
+          // NUL, ESC...: name it rather than print it
+          std::string hex = hex_byte(static_cast<unsigned char>(t[0]));
+          for (char& h : hex) h = static_cast<char>(std::toupper(static_cast<unsigned char>(h)));
+          text = "unexpected control character U+00" + hex;
+        }
         else text = "unexpected character '" + t + "'";
       }
     }
@@ -101,6 +108,26 @@ class DepthGuard : public antlr4::tree::ParseTreeListener {
   uintptr_t base_;
   size_t max_;
 };
+
+// The first token opening a bracket ( [ { nested more than `limit` deep, or
+// nullptr. Such nesting is refused before parsing: besides the recursion,
+// ANTLR's prediction at each `[` and `{` (literal or comprehension?) looks
+// ahead to the matching bracket, which takes quadratic time in the depth.
+antlr4::Token* too_deeply_bracketed(antlr4::CommonTokenStream& tokens, int limit) {
+  tokens.fill();
+  int depth = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::Token* t = tokens.get(i);
+    if (t->getStartIndex() != t->getStopIndex()) continue;  // brackets are one character
+    std::string c = t->getText();
+    if (c == "(" || c == "[" || c == "{") {
+      if (++depth > limit) return t;
+    } else if (c == ")" || c == "]" || c == "}") {
+      depth = std::max(depth - 1, 0);
+    }
+  }
+  return nullptr;
+}
 
 class Builder {
  public:
@@ -216,7 +243,16 @@ std::unique_ptr<Module> Builder::module(MoatParser::FileContext* ctx) {
         cl.range = range(c);
         if (auto* s = dynamic_cast<MoatParser::SelectClauseContext*>(c)) {
           cl.kind = ClauseKind::kSelect;
-          if (s->var) { cl.var = s->var->getText(); cl.var_range = range(s->var); }
+          // `select f: T` binds the resource; `select id, f: T` also its id.
+          if (s->var2) {
+            cl.var = s->var2->getText();
+            cl.var_range = range(s->var2);
+            cl.var2 = s->var->getText();
+            cl.var2_range = range(s->var);
+          } else if (s->var) {
+            cl.var = s->var->getText();
+            cl.var_range = range(s->var);
+          }
           for (auto* t : s->typeRef()) {
             cl.types.push_back(t->qualifiedName() ? qualified(t->qualifiedName()) : plain_string(t->stringLit()));
             cl.type_ranges.push_back(range(t));
@@ -504,6 +540,7 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
         case '0': cur += '\0'; break;
         case '\\': cur += '\\'; break;
         case '"': cur += '"'; break;
+        case '\'': cur += '\''; break;
         case '$': cur += '$'; break;
         case 'u': {
           // \u{1F600}
@@ -537,16 +574,29 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
       size_t j = i + 2;
       int depth = 1;
       bool in_str = false;
+      char quote = '"';
       for (; j < body.size(); ++j) {
         char d = body[j];
-        if (in_str) {
-          if (d == '\\') ++j;
-          else if (d == '"') in_str = false;
+        // Inside the outer "...", an inner string is written \"...\" (or '...').
+        if (d == '\\' && j + 1 < body.size() && body[j + 1] == '"') {
+          ++j;
+          if (!in_str) { in_str = true; quote = '"'; }
+          else if (quote == '"') in_str = false;
           continue;
         }
-        if (d == '"') in_str = true;
-        else if (d == '{') ++depth;
-        else if (d == '}' && --depth == 0) break;
+        if (in_str) {
+          if (d == '\\') ++j;
+          else if (d == quote) in_str = false;
+          continue;
+        }
+        if (d == '\'') {
+          in_str = true;
+          quote = d;
+        } else if (d == '{') {
+          ++depth;
+        } else if (d == '}' && --depth == 0) {
+          break;
+        }
       }
       uint32_t start = body_offset + static_cast<uint32_t>(i);
       if (j >= body.size()) {
@@ -555,6 +605,8 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
       }
       flush();
       std::string inner(body.substr(i + 2, j - i - 2));
+      // `\"` inside ${...} is a quote of the inner expression.
+      for (size_t p; (p = inner.find("\\\"")) != std::string::npos;) inner.erase(p, 1);
       uint32_t inner_offset = body_offset + static_cast<uint32_t>(i) + 2;
       if (inner.find_first_not_of(" \t") == std::string::npos) {
         diags_.error({file_, start, inner_offset + static_cast<uint32_t>(inner.size()) + 1}, "empty '${}' in string");
@@ -569,7 +621,29 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
         parser.removeErrorListeners();
         lexer.addErrorListener(&errs);
         parser.addErrorListener(&errs);
-        auto* tree = parser.standaloneExpr();
+        // The same guards as for the file: nesting inside ${...} counts
+        // from the depth of the string itself.
+        MoatParser::StandaloneExprContext* tree = nullptr;
+        if (antlr4::Token* t = too_deeply_bracketed(tokens, limits_.max_expr_depth - depth_)) {
+          uint32_t b = inner_offset + inner_map.byte(t->getStartIndex());
+          diags_.error({file_, b, b + 1}, "expression nesting exceeds " + std::to_string(limits_.max_expr_depth) + " levels");
+          parts.push_back(error_node(whole));
+          i = j;
+          continue;
+        }
+        DepthGuard guard(1u << 20);
+        parser.addParseListener(&guard);
+        try {
+          tree = parser.standaloneExpr();
+        } catch (const TooDeep& deep) {
+          antlr4::Token* t = tokens.get(deep.token_index);
+          uint32_t b = inner_offset + (t ? inner_map.byte(t->getStartIndex()) : 0);
+          diags_.error({file_, b, b + 1}, "expression nested too deeply to parse");
+          parts.push_back(error_node(whole));
+          i = j;
+          continue;
+        }
+        parser.removeParseListeners();
         Builder sub(sources_, file_, inner_offset, inner_map, limits_, diags_);
         sub.depth_ = depth_;
         parts.push_back(errs.count() ? error_node(whole) : sub.expr(tree->expr()));
@@ -625,6 +699,11 @@ std::unique_ptr<Module> parse_module(const SourceSet& sources, uint32_t file, co
   parser.removeErrorListeners();
   lexer.addErrorListener(&errs);
   parser.addErrorListener(&errs);
+  if (antlr4::Token* t = too_deeply_bracketed(tokens, limits.max_expr_depth)) {
+    uint32_t b = offsets.byte(t->getStartIndex());
+    diags.error({file, b, b + 1}, "expression nesting exceeds " + std::to_string(limits.max_expr_depth) + " levels");
+    return nullptr;
+  }
   // 1 MiB of stack for the parser's recursion, whatever thread we run on.
   DepthGuard guard(1u << 20);
   parser.addParseListener(&guard);

@@ -22,8 +22,9 @@ std::unique_ptr<Module> parse_module(const SourceSet& sources, uint32_t file, co
                                      Diagnostics& diags);
 
 // The ANTLR runtime caches DFA states in static tables that grow with the
-// variety of input; long-running processes call this between compilations
-// (the engine does so when the cache is large).
+// variety of input. Long-running processes that compile many different
+// policies (servers, fuzzers) call this between compilations; it must not
+// run while another thread is parsing.
 void clear_parser_caches();
 
 }  // namespace moat

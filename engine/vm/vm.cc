@@ -70,8 +70,8 @@ std::string Vm::policy_position(uint32_t chunk, uint32_t pc) const {
 
 void Vm::stop(std::string what, uint32_t chunk, uint32_t pc) {
   std::string where = policy_position(chunk, pc);
-  const RuleInfo& rule = p_.rules[current_rule_];
-  throw Stop{"rule " + rule.id + ": " + what + (where.empty() ? "" : " (at " + where + ")")};
+  std::string who = in_init_ || p_.rules.empty() ? "computing constants" : "rule " + p_.rules[current_rule_].id;
+  throw Stop{who + ": " + what + (where.empty() ? "" : " (at " + where + ")")};
 }
 
 void Vm::check_clock(uint32_t chunk, uint32_t pc) {
@@ -190,18 +190,35 @@ void Vm::report(uint32_t flags, uint32_t iter_slot, uint32_t chunk, uint32_t pc,
   if (flags & 8) {
     const Value& coll = locals[iter_slot];
     int64_t pos = locals[iter_slot + 1].as_int() - 1;
-    if (coll.is_list()) path = path_of_place(coll, Value::integer(pos));
-    else if (coll.is_map() && pos >= 0) path = path_of_place(coll, coll.as_map().members[pos].key);
+    Value item;
+    if (coll.is_list() && pos >= 0) {
+      path = path_of_place(coll, Value::integer(pos));
+      item = coll.as_list().items[pos];
+    } else if (coll.is_map() && pos >= 0) {
+      path = path_of_place(coll, coll.as_map().members[pos].key);
+      item = coll.as_map().members[pos].value;
+    }
+    // A collection built by the rule (resources(), a comprehension) is not
+    // in the document, but its elements may be.
+    if (path.empty()) path = path_of_value(item);
   } else if (flags & kReportPlacePair) {
     Value key = *--sp;
     Value container = *--sp;
     path = path_of_place(container, key);
+    if (path.empty() && container.is_map() && key.is_string())
+      if (const Value* v = container.as_map().find(key.as_string())) path = path_of_value(*v);
   } else if (flags & kReportPlaceValue) {
     Value v = *--sp;
     path = path_of_value(v);
   }
   Value subject;
   if (flags & kReportSubject) subject = *--sp;
+  if (message.is_error() || subject.is_error()) {
+    // The finding cannot be stated: that is an error, never a finding with
+    // "<error>" in its text.
+    record(Outcome::kError, message.is_error() ? message : subject, chunk, pc, locals);
+    return;
+  }
   if (path.empty()) path = default_path(locals);
   const RuleInfo& rule = p_.rules[current_rule_];
   Finding f;
@@ -318,7 +335,10 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
             case Op::MUL: overflow = __builtin_mul_overflow(l, rr, &r); break;
             default:
               if (rr == 0) { x = ERR("division_by_zero", "division by zero"); ++pc; goto next; }
-              if (l == INT64_MIN && rr == -1) { overflow = true; break; }
+              if (l == INT64_MIN && rr == -1) {  // the quotient overflows; the remainder is 0
+                if (op == Op::DIV) overflow = true;
+                break;
+              }
               r = op == Op::DIV ? l / rr : l % rr;
           }
           x = overflow ? ERR("overflow", "integer overflow") : Value::integer(r);
@@ -416,8 +436,10 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         const char* name = is_and ? "'and'" : "'or'";
         if (!x.is_bool() && !x.is_undefined()) { x = ERR("type_error", std::string(name) + " needs bools, got " + describe(x)); ++pc; break; }
         if (!b.is_bool() && !b.is_undefined()) { x = ERR("type_error", std::string(name) + " needs bools, got " + describe(b)); ++pc; break; }
-        // x is not the short-circuit value (the jump handled that).
-        if (x.is_bool()) x = b;  // true and b = b; false or b = b
+        // x is not the short-circuit value (the jump handled that). An error
+        // that happened is never absorbed: `error or true` stays an error.
+        if (x.is_error() || b.is_error()) x = propagate(x, b);
+        else if (x.is_bool()) x = b;  // true and b = b; false or b = b
         else if (b.is_bool() && b.as_bool() != is_and) x = b;  // missing and false = false
         else x = propagate(x, b);
         ++pc;
@@ -458,10 +480,24 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         break;
       }
       case Op::INTERP: {
-        sp -= a;
-        std::string out;
-        for (uint32_t i = 0; i < a; ++i) append_display(sp[i], out);
-        PUSH(make_string(arena, out));
+        const uint32_t n = a & ~kInterpDisplay;
+        sp -= n;
+        // An error part fails the string. Elsewhere than in a report message
+        // a missing or unknown part does too (first error, then unknown, then
+        // missing), so a decision never rests on the text "<missing>"; in a
+        // report message they read as <missing>/<unknown>: a message may
+        // mention absent data without the decision depending on it.
+        Value failed;
+        for (uint32_t i = 0; i < n; ++i)
+          if (sp[i].is_error() || (!(a & kInterpDisplay) && sp[i].is_undefined()))
+            failed = failed.is_undefined() ? propagate(failed, sp[i]) : sp[i];
+        if (failed.is_undefined()) {
+          PUSH(failed);
+        } else {
+          std::string out;
+          for (uint32_t i = 0; i < n; ++i) append_display(sp[i], out);
+          PUSH(make_string(arena, out));
+        }
         ++pc;
         break;
       }
@@ -524,7 +560,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
           }
         } else {
           Value u = c.is_undefined() ? c : ERR("type_error", "a quantifier condition must be a bool, got " + describe(c));
-          if (!locals[a + 1].is_undefined() || u.is_error()) locals[a + 1] = propagate(locals[a + 1], u);
+          locals[a + 1] = locals[a + 1].is_undefined() ? propagate(locals[a + 1], u) : u;
         }
         break;
       }
@@ -533,6 +569,11 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         auto kind = static_cast<AccKind>(a >> 20);
         bool hit = locals[slot].as_int() != 0;
         const Value& u = locals[slot + 1];
+        if (u.is_error()) {  // an element's condition failed: never decided around it
+          PUSH(u);
+          ++pc;
+          break;
+        }
         switch (kind) {
           case AccKind::kAny: PUSH(hit ? Value::boolean(true) : u.is_undefined() ? u : Value::boolean(false)); break;
           case AccKind::kAll: PUSH(hit ? Value::boolean(false) : u.is_undefined() ? u : Value::boolean(true)); break;
@@ -628,7 +669,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
       }
       case Op::CALL_FN: {
         uint32_t nargs = code[pc + 1];
-        if (++call_depth_ > options_.budgets.max_call_depth) stop("call depth budget exceeded", chunk_index, pc);
+        if (++call_depth_ > options_.budgets.max_call_depth) stop("call depth budget of " + std::to_string(options_.budgets.max_call_depth) + " exceeded", chunk_index, pc);
         Value* callee = sp - nargs;
         Value r = run(a, callee, true);
         --call_depth_;
@@ -717,13 +758,22 @@ EvalResult Vm::evaluate(const Document& doc) {
     current_rule_ = 0;
     arena_ptr_ = &globals_arena_;
     ctx_ptr_ = &globals_ctx_;
+    in_init_ = true;
     try {
       run(p_.init_chunk, stack_.data(), true);
     } catch (const MemoryBudgetExceeded&) {
       arena_ptr_ = &arena_;
       ctx_ptr_ = &ctx_;
-      throw Stop{"computing constants: memory budget exceeded"};
+      in_init_ = false;
+      throw Stop{"computing constants: memory budget of " + std::to_string(options_.budgets.max_memory_bytes) +
+                 " bytes exceeded"};
+    } catch (const Stop&) {
+      arena_ptr_ = &arena_;
+      ctx_ptr_ = &ctx_;
+      in_init_ = false;
+      throw;
     }
+    in_init_ = false;
     arena_ptr_ = &arena_;
     ctx_ptr_ = &ctx_;
     const Value resources = doc.resources();
@@ -746,10 +796,14 @@ EvalResult Vm::evaluate(const Document& doc) {
   result.instructions = options_.budgets.max_instructions + 1 - budget_left_;
   // Deterministic order, one finding per (rule, subject, path, outcome).
   std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& x, const Finding& y) {
-    return std::tie(x.rule_id, x.subject, x.path, x.outcome) < std::tie(y.rule_id, y.subject, y.path, y.outcome);
+    return std::tie(x.rule_id, x.subject, x.path, x.outcome, x.message) <
+           std::tie(y.rule_id, y.subject, y.path, y.outcome, y.message);
   });
+  // One finding per rule and place; findings with no place at all stay
+  // apart when they say different things.
   auto last = std::unique(findings_.begin(), findings_.end(), [](const Finding& x, const Finding& y) {
-    return x.rule_id == y.rule_id && x.subject == y.subject && x.path == y.path && x.outcome == y.outcome;
+    return x.rule_id == y.rule_id && x.subject == y.subject && x.path == y.path && x.outcome == y.outcome &&
+           (!x.path.empty() || !x.subject.empty() || x.message == y.message);
   });
   findings_.erase(last, findings_.end());
   result.findings = std::move(findings_);

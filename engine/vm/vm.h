@@ -74,6 +74,7 @@ class Vm {
   std::chrono::steady_clock::time_point deadline_;
   bool has_deadline_ = false;
   uint32_t current_rule_ = 0;
+  bool in_init_ = false;  // running the constants' init chunk
   Value* rule_locals_ = nullptr;  // locals of the running rule, for paths
   std::vector<std::pair<std::string, Value>> resources_cache_;
   std::vector<Finding> findings_;
