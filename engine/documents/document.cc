@@ -49,9 +49,11 @@ absl::StatusOr<std::shared_ptr<const Document>> Document::from_json_file(const s
   return from_json(std::move(text), path, limits);
 }
 
-std::shared_ptr<const Document> Document::from_value(Arena arena, Value root, std::string name) {
+std::shared_ptr<const Document> Document::from_value(Arena arena, Value root, std::string name,
+                                                     LocationTable locations) {
   std::shared_ptr<Document> d(new Document());
   d->arena_ = std::move(arena);
+  d->locations_ = std::move(locations);
   d->root_ = root;
   d->name_ = std::move(name);
   d->index_types();
@@ -160,7 +162,39 @@ std::optional<std::string> Document::pointer_of(const void* identity) const {
 }
 
 std::optional<Location> Document::locate(std::string_view pointer) const {
-  if (text_.empty()) return std::nullopt;
+  if (text_.empty()) {
+    if (locations_.empty()) return std::nullopt;
+    // Walk the pointer through the values; the deepest step with a
+    // recorded location wins.
+    std::optional<Location> best;
+    if (const Location* l = locations_.find(root_.identity())) best = *l;
+    Value cur = root_;
+    size_t pos = 0;
+    while (pos < pointer.size() && pointer[pos] == '/') {
+      size_t next = pointer.find('/', pos + 1);
+      std::string token(pointer.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
+      for (size_t p; (p = token.find("~1")) != std::string::npos;) token.replace(p, 2, "/");
+      for (size_t p; (p = token.find("~0")) != std::string::npos;) token.replace(p, 2, "~");
+      Value child;
+      if (cur.is_map()) {
+        if (const Location* l = locations_.find_member(cur.identity(), token)) best = *l;
+        const Value* v = cur.as_map().find(token);
+        if (v == nullptr) break;
+        child = *v;
+      } else if (cur.is_list()) {
+        unsigned long long idx = std::strtoull(token.c_str(), nullptr, 10);
+        if (idx >= cur.as_list().size) break;
+        child = cur.as_list().items[idx];
+      } else {
+        break;
+      }
+      if (const Location* l = locations_.find(child.identity())) best = *l;
+      cur = child;
+      if (next == std::string_view::npos) break;
+      pos = next;
+    }
+    return best;
+  }
   // Walk the pointer through the values to the deepest container, then skim
   // the text from that container's offset for the last step.
   Value cur = root_;

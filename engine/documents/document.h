@@ -31,6 +31,31 @@ struct Location {
   uint32_t column = 0;  // 1-based
 };
 
+// Where values of a loader-built document came from in the original file
+// (a template's resource, a property), so findings point at the template,
+// not at the normalized document. Keyed by container identity, and by
+// (map identity, key) for members.
+class LocationTable {
+ public:
+  void add(const void* identity, Location where) { containers_[identity] = std::move(where); }
+  void add_member(const void* map_identity, std::string key, Location where) {
+    members_[{map_identity, std::move(key)}] = std::move(where);
+  }
+  const Location* find(const void* identity) const {
+    auto it = containers_.find(identity);
+    return it == containers_.end() ? nullptr : &it->second;
+  }
+  const Location* find_member(const void* map_identity, const std::string& key) const {
+    auto it = members_.find(std::make_pair(map_identity, key));
+    return it == members_.end() ? nullptr : &it->second;
+  }
+  bool empty() const { return containers_.empty() && members_.empty(); }
+
+ private:
+  absl::flat_hash_map<const void*, Location> containers_;
+  absl::flat_hash_map<std::pair<const void*, std::string>, Location> members_;
+};
+
 class Document {
  public:
   // Parses JSON text. Errors name the file, line and column.
@@ -40,7 +65,8 @@ class Document {
   static absl::StatusOr<std::shared_ptr<const Document>> from_json_file(const std::string& path,
                                                                          const JsonLimits& limits = {});
   // Wraps a value built elsewhere (a loader, a binding) whose storage lives in `arena`.
-  static std::shared_ptr<const Document> from_value(Arena arena, Value root, std::string name);
+  static std::shared_ptr<const Document> from_value(Arena arena, Value root, std::string name,
+                                                    LocationTable locations = {});
 
   const std::string& name() const { return name_; }
   Value root() const { return root_; }
@@ -57,7 +83,9 @@ class Document {
   // by a walk of that subtree only; nullopt when it is not there.
   static std::optional<std::string> pointer_within(const Value& root, const std::string& root_pointer,
                                                    const void* identity);
-  // Source position of a JSON pointer, when the document came from text.
+  // Source position of a JSON pointer: from the text the document was
+  // parsed from, or from the loader's location table (the nearest recorded
+  // ancestor of the pointer).
   std::optional<Location> locate(std::string_view pointer) const;
 
  private:
@@ -70,6 +98,7 @@ class Document {
   void build_parent_index() const;
 
   Arena arena_;
+  LocationTable locations_;
   std::string text_;
   std::string name_;
   Value root_;
