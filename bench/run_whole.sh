@@ -14,7 +14,8 @@
 #   moat    moat eval --policy examples/bench/rules.moat --input W --format json
 #   jq      jq -c -f ../shared/bench/peers/rules.jq W
 #   jq-parse  jq empty W        (parse only: a floor for any jq-based run)
-# each under /usr/bin/time -f "%e %M" (wall seconds, peak RSS KiB). The %e
+# each under /usr/bin/time -f "%e %M %U %S" (wall seconds, peak RSS KiB, CPU
+# seconds; on a shared machine CPU time is the steadier figure). The %e
 # figure has a 10 ms resolution, so the script also takes a nanosecond clock
 # around the same invocation and reports that as the wall time (the two agree
 # to within the fork/exec of /usr/bin/time itself, about a millisecond).
@@ -52,7 +53,7 @@ fi
 TMP="$(mktemp -d /tmp/moat-whole.XXXXXX)"
 trap 'rm -rf "$TMP"' EXIT
 
-# run ENGINE WORKLOAD OUT -> prints "wall_ms rss_kib"
+# run ENGINE WORKLOAD OUT -> prints "wall_us rss_kib time_e_s cpu_s"
 run() {
   local engine="$1" w="$2" out="$3" t0 t1 rc=0
   local -a cmd
@@ -62,7 +63,7 @@ run() {
     jq-parse) cmd=(jq empty "$w") ;;
   esac
   t0=$(date +%s%N)
-  "$TIME" -f "%e %M" -o "$TMP/time" "${cmd[@]}" >"$out" 2>"$TMP/stderr" || rc=$?
+  "$TIME" -f "%e %M %U %S" -o "$TMP/time" "${cmd[@]}" >"$out" 2>"$TMP/stderr" || rc=$?
   t1=$(date +%s%N)
   # moat exits 1 when there are findings; anything else is a failure.
   if (( rc != 0 )) && ! [[ "$engine" == moat && $rc == 1 ]]; then
@@ -70,8 +71,9 @@ run() {
     die "$engine failed on $w (exit $rc)"
   fi
   # /usr/bin/time writes "Command exited with non-zero status N" first when rc != 0.
-  local last; last=$(tail -n 1 "$TMP/time")
-  echo "$(( (t1 - t0) / 1000 )) ${last#* } ${last%% *}"  # wall_us rss_kib time_e_s
+  local e m u s
+  read -r e m u s < <(tail -n 1 "$TMP/time")
+  echo "$(( (t1 - t0) / 1000 )) $m $e $(awk -v u="$u" -v s="$s" 'BEGIN{print u+s}')"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -95,14 +97,15 @@ for s in $SIZES; do
     for ((k = 0; k < ${#ENGINES[@]}; k++)); do
       e="${ENGINES[$(( (k + r) % ${#ENGINES[@]} ))]}"
       line=$(run "$e" "$w" "$TMP/out")
-      read -r us kib es <<<"$line"
-      echo "$s $e rep=$r wall_ms=$(awk -v u="$us" 'BEGIN{printf "%.1f", u/1000}') time_e=${es}s rss_kib=$kib" >&2
-      echo "$e $us $kib" >>"$TMP/m-$s"
+      read -r us kib es cpu <<<"$line"
+      echo "$s $e rep=$r wall_ms=$(awk -v u="$us" 'BEGIN{printf "%.1f", u/1000}') time_e=${es}s cpu=${cpu}s rss_kib=$kib" >&2
+      echo "$e $us $kib $cpu" >>"$TMP/m-$s"
     done
   done
   for e in "${ENGINES[@]}"; do
     RES[$s,$e,ms]=$(awk -v e="$e" '$1==e {print $2/1000}' "$TMP/m-$s" | median)
     RES[$s,$e,mib]=$(awk -v e="$e" '$1==e {print $3/1024}' "$TMP/m-$s" | median)
+    RES[$s,$e,cpu]=$(awk -v e="$e" '$1==e {print $4*1000}' "$TMP/m-$s" | median)
   done
   RES[$s,mb]=$(awk -v b="$bytes" 'BEGIN{printf "%.2f", b/1e6}')
   RES[$s,mib_in]=$(awk -v b="$bytes" 'BEGIN{print b/1048576}')
@@ -126,4 +129,15 @@ for s in $SIZES; do
     "$(ratio "${RES[$s,moat,ms]}" "${RES[$s,jq-parse,ms]}")" \
     "$(ratio "${RES[$s,moat,mib]}" "${RES[$s,jq,mib]}")" \
     "$(ratio "${RES[$s,moat,mib]}" "${RES[$s,mib_in]}")"
+done
+
+echo
+echo "CPU time (user+sys), median ms"
+echo
+echo "| size | moat | jq | jq parse only | moat/jq CPU | moat/jq-parse CPU |"
+echo "|---|---|---|---|---|---|"
+for s in $SIZES; do
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$s" \
+    "$(f1 "${RES[$s,moat,cpu]}")" "$(f1 "${RES[$s,jq,cpu]}")" "$(f1 "${RES[$s,jq-parse,cpu]}")" \
+    "$(ratio "${RES[$s,moat,cpu]}" "${RES[$s,jq,cpu]}")" "$(ratio "${RES[$s,moat,cpu]}" "${RES[$s,jq-parse,cpu]}")"
 done

@@ -74,10 +74,15 @@ int cmd_eval(int argc, char** argv) {
   if (!doc.ok()) { std::cerr << "moat eval: " << doc.status().message() << "\n"; return kExitError; }
   EvalResult result = evaluator->evaluate(**doc);
   if (format == "json") {
+    // Streamed finding by finding: the output can be large.
     std::string out = "{\"findings\":[";
     for (size_t i = 0; i < result.findings.size(); ++i) {
       if (i) out += ",";
       out += "\n  " + finding_to_json(result.findings[i]);
+      if (out.size() > (1u << 16)) {
+        std::cout << out;
+        out.clear();
+      }
     }
     out += result.findings.empty() ? "]" : "\n]";
     out += ",\"unknown_count\":" + std::to_string(result.unknown_count) + ",\"errors\":[";

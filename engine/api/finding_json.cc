@@ -1,24 +1,54 @@
-#include <nlohmann/json.hpp>
-
+#include "value/value.h"
 #include "vm/evaluation.h"
 
 namespace moat {
 
+namespace {
+// Appends "key":"value" with JSON string escaping; findings are written by
+// the tens of thousands, so no JSON DOM is built for them.
+void field(std::string& out, std::string_view key, std::string_view value) {
+  out += '"';
+  out += key;
+  out += "\":";
+  write_json(Value::string(value), out);
+}
+}  // namespace
+
 std::string finding_to_json(const Finding& f) {
-  nlohmann::ordered_json j;
-  j["rule_id"] = f.rule_id;
-  j["severity"] = f.severity;
-  j["category"] = f.category;
-  j["message"] = f.message;
-  j["subject"] = f.subject;
-  j["path"] = f.path;
-  if (f.location) j["location"] = {{"file", f.location->file}, {"line", f.location->line}, {"column", f.location->column}};
-  else j["location"] = nullptr;
-  if (f.outcome != Outcome::kFail) j["outcome"] = std::string(outcome_name(f.outcome));
-  if (!f.missing_path.empty()) j["missing_path"] = f.missing_path;
-  j["title"] = f.title;
-  j["policy_location"] = f.policy_location;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out = "{";
+  field(out, "rule_id", f.rule_id);
+  out += ',';
+  field(out, "severity", f.severity);
+  out += ',';
+  field(out, "category", f.category);
+  out += ',';
+  field(out, "message", f.message);
+  out += ',';
+  field(out, "subject", f.subject);
+  out += ',';
+  field(out, "path", f.path);
+  out += ",\"location\":";
+  if (f.location) {
+    out += "{";
+    field(out, "file", f.location->file);
+    out += ",\"line\":" + std::to_string(f.location->line) + ",\"column\":" + std::to_string(f.location->column) + "}";
+  } else {
+    out += "null";
+  }
+  if (f.outcome != Outcome::kFail) {
+    out += ',';
+    field(out, "outcome", outcome_name(f.outcome));
+  }
+  if (!f.missing_path.empty()) {
+    out += ',';
+    field(out, "missing_path", f.missing_path);
+  }
+  out += ',';
+  field(out, "title", f.title);
+  out += ',';
+  field(out, "policy_location", f.policy_location);
+  out += '}';
+  return out;
 }
 
 }  // namespace moat

@@ -1,6 +1,7 @@
 #include "documents/document.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include "documents/source_position.h"
@@ -235,8 +236,10 @@ std::optional<Location> Document::locate(std::string_view pointer) const {
   }
   std::call_once(lines_once_, [this] {
     line_starts_.push_back(0);
-    for (uint32_t i = 0; i < text_.size(); ++i)
-      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    const char* base = text_.data();
+    const char* end = base + text_.size();
+    for (const char* p = base; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))); ++p)
+      line_starts_.push_back(static_cast<uint32_t>(p - base + 1));
   });
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), static_cast<uint32_t>(offset));
   uint32_t line = static_cast<uint32_t>(it - line_starts_.begin());

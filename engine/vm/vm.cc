@@ -99,15 +99,16 @@ Value Vm::resources_of(std::string_view type) {
 std::optional<std::string> Vm::pointer_of(const void* identity) const {
   if (identity == nullptr) return std::nullopt;
   const RuleInfo& rule = p_.rules[current_rule_];
-  if (rule_locals_ != nullptr && rule.select_slot >= 0) {
-    const Value& res = rule_locals_[rule.select_slot];
-    const Value& id = rule_locals_[rule.subject_slot];
-    if (res.identity() != nullptr && id.is_string()) {
-      std::string base = "/resources";
-      append_pointer_token(base, id.as_string());
-      if (auto p = Document::pointer_within(res, base, identity)) return p;
-    }
-  }
+  auto within = [&](const Value& res, const Value& id) -> std::optional<std::string> {
+    if (res.identity() == nullptr || !id.is_string()) return std::nullopt;
+    std::string base = "/resources";
+    append_pointer_token(base, id.as_string());
+    return Document::pointer_within(res, base, identity);
+  };
+  if (rule_locals_ != nullptr && rule.select_slot >= 0)
+    if (auto p = within(rule_locals_[rule.select_slot], rule_locals_[rule.subject_slot])) return p;
+  for (const auto& [res, id] : fetched_)
+    if (auto p = within(res, id)) return p;
   return doc_->pointer_of(identity);
 }
 
@@ -301,6 +302,9 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         if (res.is_map()) {
           const Value* r = res.as_map().find(id.as_string());
           TOP() = r ? *r : make_missing(arena, res, id);
+          // Remembered so that paths inside it are found without a
+          // document-wide index.
+          if (r && fetched_.size() < 16) fetched_.emplace_back(*r, id);
         } else {
           TOP() = make_missing(arena, Value(), id);
         }
@@ -725,6 +729,7 @@ void Vm::run_rule(uint32_t rule, Value resource, Value id) {
     locals[info.subject_slot] = id;
   }
   rule_locals_ = locals;
+  fetched_.clear();
   try {
     run(info.chunk, locals, false);
   } catch (const MemoryBudgetExceeded&) {

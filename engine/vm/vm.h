@@ -76,6 +76,7 @@ class Vm {
   uint32_t current_rule_ = 0;
   bool in_init_ = false;  // running the constants' init chunk
   Value* rule_locals_ = nullptr;  // locals of the running rule, for paths
+  std::vector<std::pair<Value, Value>> fetched_;  // (resource, id) read by resource() in this run
   std::vector<std::pair<std::string, Value>> resources_cache_;
   std::vector<Finding> findings_;
   size_t unknown_count_ = 0;
