@@ -9,7 +9,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev llvm-14
   default-jre-headless antlr4 libantlr4-runtime-dev uuid-dev
   nlohmann-json3-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev libyaml-dev libre2-dev
+  libyaml-cpp-dev libyaml-dev libre2-dev zlib1g-dev
   python3 python3-dev python3-venv python3-setuptools python3-wheel python3-pytest
   pybind11-dev python3-pybind11
   jq

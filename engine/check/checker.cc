@@ -306,7 +306,9 @@ Info Checker::infer(Expr& e) {
       Info k = infer(*e.kids[1]);
       if (b.type == Type::kList && known(k.type) && k.type != Type::kInt)
         diags_.error(e.kids[1]->range, "list index must be an int, got " + std::string(type_name(k.type)));
-      if (e.kids[1]->kind == ExprKind::kString) return infer_field(e, b, e.kids[1]->text, e.kids[1]->range);
+      // x["key"] reads a field; on a list the index error above says it all.
+      if (e.kids[1]->kind == ExprKind::kString && b.type != Type::kList)
+        return infer_field(e, b, e.kids[1]->text, e.kids[1]->range);
       if (b.schema && b.schema->items) return {b.schema->items->type, b.schema->items, b.schema_name + "[*]"};
       if (b.schema && b.schema->values) return {b.schema->values->type, b.schema->values, b.schema_name + "[*]"};
       return {};
@@ -335,7 +337,10 @@ Info Checker::infer(Expr& e) {
       if (known(a.type) && known(b.type) && !compatible(a.type, b.type) && !compatible(b.type, a.type))
         diags_.warning(e.range, "the default (" + std::string(type_name(b.type)) + ") has a different type than the value (" +
                                     std::string(type_name(a.type)) + ")");
-      return known(a.type) ? a : b;
+      // When the value's type is not known, the result is the value or the
+      // default: either type, so nothing is known (typing it as the
+      // default's would reject `(input.x ?? 1) + "s"` with x a string).
+      return (known(a.type) || a.schema != nullptr) ? a : Info{};
     }
     case ExprKind::kIn: {
       infer(*e.kids[0]);

@@ -503,6 +503,9 @@ ExprPtr Builder::string_literal(MoatParser::StringLitContext* ctx) {
   SourceRange r = range(ctx);
   if (ctx == nullptr) return error_node(r);
   std::string raw = ctx->getText();
+  // After a syntax error the parser may hand back a string literal with no
+  // token in it (`rule rule ...`); the error is already reported.
+  if (raw.size() < 2) return error_node(r);
   if (ctx->RAW_STRING()) {
     auto e = std::make_unique<Expr>(ExprKind::kString, r);
     e->text = raw.substr(2, raw.size() - 3);

@@ -39,10 +39,23 @@ int kind_rank(Kind k) {
   return 9;
 }
 
+// An int against a float, exactly: converting the int to a double would
+// make 2^53 + 1 equal to 2^53. `d` is not NaN.
+int compare_int_float(int64_t i, double d) {
+  if (d >= 9223372036854775808.0) return -1;  // 2^63: above every int64
+  if (d < -9223372036854775808.0) return 1;
+  double t = std::trunc(d);  // now exactly representable as an int64
+  int64_t ti = static_cast<int64_t>(t);
+  if (i != ti) return i < ti ? -1 : 1;
+  return d > t ? -1 : (d < t ? 1 : 0);
+}
+
 int compare_numbers(const Value& a, const Value& b) {
   if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   double x = a.as_number(), y = b.as_number();
   if (std::isnan(x) || std::isnan(y)) return std::isnan(x) - std::isnan(y);
+  if (a.is_int()) return compare_int_float(a.as_int(), y);
+  if (b.is_int()) return -compare_int_float(b.as_int(), x);
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 }  // namespace
@@ -50,7 +63,8 @@ int compare_numbers(const Value& a, const Value& b) {
 bool values_equal(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
-    return a.as_number() == b.as_number();
+    if (std::isnan(a.as_number()) || std::isnan(b.as_number())) return false;
+    return compare_numbers(a, b) == 0;
   }
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {

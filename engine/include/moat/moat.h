@@ -22,6 +22,7 @@
 #include "bytecode/program.h"
 #include "check/schema.h"
 #include "documents/document.h"
+#include "documents/event_loader.h"
 #include "syntax/diagnostic.h"
 #include "syntax/parser.h"
 #include "vm/evaluation.h"
