@@ -45,8 +45,16 @@ class OffsetMap {
   std::vector<uint32_t> starts_;
 };
 
+// Thrown by ErrorCollector to abandon a parse that keeps failing: error
+// recovery on garbage can report an error every few tokens.
+struct TooManyErrors {
+  uint32_t at;  // byte offset of the first error not reported
+};
+
 class ErrorCollector : public antlr4::BaseErrorListener {
  public:
+  static constexpr int kMaxErrors = 100;
+
   ErrorCollector(Diagnostics& diags, uint32_t file, uint32_t base, const OffsetMap& offsets)
       : diags_(diags), file_(file), base_(base), offsets_(offsets) {}
 
@@ -75,6 +83,7 @@ class ErrorCollector : public antlr4::BaseErrorListener {
     // One error per position: ANTLR's recovery can report the same spot twice.
     if (r.begin == last_ && count_ > 1) return;
     last_ = r.begin;
+    if (++reported_ > kMaxErrors) throw TooManyErrors{r.begin};
     diags_.error(r, text);
   }
   int count() const { return count_; }
@@ -84,6 +93,7 @@ class ErrorCollector : public antlr4::BaseErrorListener {
   uint32_t file_, base_;
   const OffsetMap& offsets_;
   int count_ = 0;
+  int reported_ = 0;
   uint32_t last_ = UINT32_MAX;
 };
 
@@ -493,6 +503,7 @@ std::string dedent(std::string_view s) {
 }
 
 std::string Builder::plain_string(MoatParser::StringLitContext* ctx) {
+  if (ctx == nullptr || ctx->getText().size() < 2) return {};  // a syntax error, already reported
   ExprPtr e = string_literal(ctx);
   if (e->kind == ExprKind::kString) return e->text;
   diags_.error(range(ctx), "interpolation is not allowed here; use a plain string");
@@ -645,6 +656,11 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
           parts.push_back(error_node(whole));
           i = j;
           continue;
+        } catch (const TooManyErrors& many) {
+          diags_.error({file_, many.at, many.at}, "too many syntax errors; stopping here");
+          parts.push_back(error_node(whole));
+          i = j;
+          continue;
         }
         parser.removeParseListeners();
         Builder sub(sources_, file_, inner_offset, inner_map, limits_, diags_);
@@ -717,6 +733,9 @@ std::unique_ptr<Module> parse_module(const SourceSet& sources, uint32_t file, co
     antlr4::Token* t = tokens.get(deep.token_index);
     uint32_t b = t ? offsets.byte(t->getStartIndex()) : 0;
     diags.error({file, b, b + 1}, "expression nested too deeply to parse");
+    return nullptr;
+  } catch (const TooManyErrors& many) {
+    diags.error({file, many.at, many.at}, "too many syntax errors; stopping here");
     return nullptr;
   }
   parser.removeParseListeners();
