@@ -4,6 +4,7 @@
 
 #include "common.h"
 #include "documents/event_loader.h"
+#include "documents/template_loader.h"
 
 namespace moat::cli {
 
@@ -37,8 +38,9 @@ int cmd_eval(int argc, char** argv) {
   std::string format = args.get("format").value_or("text");
   if (format != "text" && format != "json") { std::cerr << "moat eval: --format must be text or json\n"; return kExitError; }
   std::string input_format = args.get("input-format").value_or("auto");
-  if (input_format != "auto" && input_format != "json" && input_format != "event") {
-    std::cerr << "moat eval: --input-format must be auto, json or event\n";
+  if (input_format != "auto" && input_format != "json" && input_format != "event" && input_format != "yaml" &&
+      input_format != "cloudformation") {
+    std::cerr << "moat eval: --input-format must be auto, json, yaml, cloudformation or event\n";
     return kExitError;
   }
   EvalOptions options;
@@ -68,8 +70,27 @@ int cmd_eval(int argc, char** argv) {
   JsonLimits limits;
   // auto: JSON as is, unless it is a Lambda event payload (an event
   // document then lists its decoded attacker-controlled fields).
-  auto doc = input_format == "event" ? load_event_file(*input) : Document::from_json_file(*input, limits);
-  if (doc.ok() && input_format == "auto" && !detect_event_source((*doc)->root()).empty())
+  // auto also recognizes templates (template_loader.h).
+  absl::StatusOr<std::shared_ptr<const Document>> doc;
+  std::string loaded_as = input_format;
+  if (input_format == "event") {
+    doc = load_event_file(*input);
+  } else if (input_format == "json") {
+    doc = Document::from_json_file(*input, limits);
+  } else {
+    TemplateOptions template_options;
+    template_options.input_format = input_format;
+    template_options.max_file_bytes = max_input;
+    auto loaded = load_template_file(*input, template_options);
+    if (!loaded.ok()) {
+      doc = loaded.status();
+    } else {
+      for (const TemplateWarning& w : loaded->warnings) std::cerr << "moat eval: warning: " << w.describe() << "\n";
+      doc = loaded->document;
+      loaded_as = loaded->format;
+    }
+  }
+  if (doc.ok() && input_format == "auto" && loaded_as == "json" && !detect_event_source((*doc)->root()).empty())
     doc = load_event_file(*input);
   if (!doc.ok()) { std::cerr << "moat eval: " << doc.status().message() << "\n"; return kExitError; }
   EvalResult result = evaluator->evaluate(**doc);

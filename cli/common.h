@@ -33,5 +33,6 @@ int cmd_eval(int argc, char** argv);
 int cmd_test(int argc, char** argv);
 int cmd_disasm(int argc, char** argv);
 int cmd_builtins(int argc, char** argv);
+int cmd_inspect(int argc, char** argv);
 
 }  // namespace moat::cli

@@ -12,11 +12,14 @@ commands:
   check FILES...            compile policies and print every diagnostic
       --schema FILE           warn about fields the document schema does not define
   eval --policy P... --input DOC [--param NAME=VALUE]... [--format text|json]
-                            evaluate policies over a JSON document
+                            evaluate policies over a document (JSON, YAML, a template, an event)
+      --input-format F        auto (default), json, yaml, cloudformation or event
       --now DATE              evaluation date (YYYY-MM-DD); default: today
       --report-unknown        also report rules that could not decide (missing data)
       --max-instructions N  --max-memory BYTES  --max-wall-ms N   budgets
   test [PATHS...]           run policy tests (*.test.json files)
+  inspect FILES... [--input-format auto|json|yaml|cloudformation] [--graph]
+                            print the normalized document (JSON), or its graph (Graphviz DOT)
   disasm FILES...           print the bytecode with source lines
   builtins [--format text|json|markdown]
                             list the builtin functions and their signatures
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
     if (cmd == "test") return moat::cli::cmd_test(argc, argv);
     if (cmd == "disasm") return moat::cli::cmd_disasm(argc, argv);
     if (cmd == "builtins") return moat::cli::cmd_builtins(argc, argv);
+    if (cmd == "inspect") return moat::cli::cmd_inspect(argc, argv);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "moat 0.1.0\n";
       return 0;

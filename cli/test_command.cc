@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "documents/template_loader.h"
 
 namespace moat::cli {
 
@@ -104,7 +105,12 @@ int run_test_file(const fs::path& file, int* passed, bool verbose) {
     auto evaluator = Evaluator::create(compiled->program, options);
     if (!evaluator.ok()) { std::cerr << "FAIL " << label << ": " << evaluator.status().message() << "\n"; ++failed; continue; }
     absl::StatusOr<std::shared_ptr<const Document>> doc;
-    if (c.contains("input_file")) doc = Document::from_json_file((dir / c["input_file"].get<std::string>()).string());
+    if (c.contains("input_file")) {
+      // JSON, YAML or a template, detected (template_loader.h).
+      auto loaded = load_template_file((dir / c["input_file"].get<std::string>()).string());
+      if (loaded.ok()) doc = loaded->document;
+      else doc = loaded.status();
+    }
     else if (c.contains("input")) doc = Document::from_json(c["input"].dump(), label);
     else { std::cerr << "FAIL " << label << ": a case needs \"input\" or \"input_file\"\n"; ++failed; continue; }
     if (!doc.ok()) { std::cerr << "FAIL " << label << ": " << doc.status().message() << "\n"; ++failed; continue; }

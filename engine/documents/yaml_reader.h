@@ -67,7 +67,9 @@
 namespace moat {
 
 struct YamlLimits {
-  // Containers nested deeper than this are rejected.
+  // Containers nested deeper than this are rejected. (The reader does not
+  // recurse, but libyaml checks every open flow level on each token, so
+  // flow input nested 10,000 deep already costs a second.)
   size_t max_depth = 512;
   // Nodes in the text (scalars, containers and aliases, each counted once).
   size_t max_nodes = 50'000'000;
@@ -131,6 +133,8 @@ class YamlPositions {
 // above), after the node's value is built. `tag` is as libyaml resolved it:
 // "!Ref" for a local tag, the full URI for a global one. Returns false and
 // sets `*error` to reject the node; the error gets the node's position.
+// Containers in the result that the handler built are recorded in
+// YamlPositions at the tagged node's position.
 using YamlTagHandler = std::function<bool(std::string_view tag, Value value, Arena& arena, Value* out,
                                           std::string* error)>;
 

@@ -1,0 +1,121 @@
+// AWS::IAM::* -> aws.iam.*
+#include "documents/cloudformation/cfn_normalize.h"
+
+namespace moat::cfn {
+
+namespace {
+
+// [{name, statements}] from a Policies property.
+Value inline_policies(ResourceContext& r, const Value& policies) {
+  if (!policies.is_list()) return r.ids(policies);
+  std::vector<Value> out;
+  for (const Value& p : policies.as_list()) {
+    MapBuilder b;
+    if (const Value* name = member(p, "PolicyName")) b.set("name", r.ids(*name));
+    const Value* doc = member(p, "PolicyDocument");
+    b.set("statements", doc ? r.statements(*doc) : make_list(r.ctx.arena, {}));
+    out.push_back(b.build(r.ctx));
+  }
+  return make_list(r.ctx.arena, out);
+}
+
+// Properties that list roles/users/groups by name: ids, plus "attached_to" edges.
+void attachments(ResourceContext& r, std::string_view key, std::string_view path) {
+  Value v = r.set(key, path, Conv::kList);
+  const Value* resolved = r.get(path);
+  if (resolved && resolved->is_list())
+    for (const Value& item : resolved->as_list()) {
+      std::string target = r.ref_id(item);
+      if (!target.empty()) r.edge("attached_to", r.id, target);
+    }
+  (void)v;
+}
+
+void role(ResourceContext& r) {
+  r.set("name", "RoleName");
+  r.set("path", "Path");
+  if (const Value* doc = r.get("AssumeRolePolicyDocument")) {
+    r.put("assume_role_policy.statements", r.statements(*doc), "AssumeRolePolicyDocument");
+  }
+  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
+  if (const Value* arns = r.get("ManagedPolicyArns"); arns && arns->is_list())
+    for (const Value& a : arns->as_list()) {
+      std::string target = r.ref_id(a);
+      if (!target.empty()) r.edge("attached_to", target, r.id);
+    }
+  r.set_ref("permissions_boundary", "PermissionsBoundary");
+  r.set("max_session_duration", "MaxSessionDuration", Conv::kInt);
+}
+
+void policy(ResourceContext& r) {
+  r.put("managed", Value::boolean(false), "");
+  r.set("name", "PolicyName");
+  if (const Value* doc = r.get("PolicyDocument")) r.put("statements", r.statements(*doc), "PolicyDocument");
+  attachments(r, "roles", "Roles");
+  attachments(r, "users", "Users");
+  attachments(r, "groups", "Groups");
+}
+
+void managed_policy(ResourceContext& r) {
+  r.put("managed", Value::boolean(true), "");
+  r.set("name", "ManagedPolicyName");
+  r.set("path", "Path");
+  if (const Value* doc = r.get("PolicyDocument")) r.put("statements", r.statements(*doc), "PolicyDocument");
+  attachments(r, "roles", "Roles");
+  attachments(r, "users", "Users");
+  attachments(r, "groups", "Groups");
+}
+
+void role_policy(ResourceContext& r) {
+  r.put("managed", Value::boolean(false), "");
+  r.set("name", "PolicyName");
+  if (const Value* doc = r.get("PolicyDocument")) r.put("statements", r.statements(*doc), "PolicyDocument");
+  if (const Value* role = r.get("RoleName")) {
+    Value one = r.ids(*role);
+    r.put("roles", make_list(r.ctx.arena, std::span<const Value>(&one, 1)), "RoleName");
+    std::string target = r.ref_id(*role);
+    if (!target.empty()) r.edge("attached_to", r.id, target);
+  }
+}
+
+void user(ResourceContext& r) {
+  r.set("name", "UserName");
+  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
+  r.set("groups", "Groups", Conv::kList);
+  r.set("login_profile", "LoginProfile", Conv::kSnake);
+}
+
+void group(ResourceContext& r) {
+  r.set("name", "GroupName");
+  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
+}
+
+void instance_profile(ResourceContext& r) {
+  r.set("name", "InstanceProfileName");
+  attachments(r, "roles", "Roles");
+}
+
+void access_key(ResourceContext& r) {
+  r.set_ref("user", "UserName");
+  r.set("status", "Status");
+}
+
+}  // namespace
+
+std::vector<TypeSpec> iam_types() {
+  return {
+      {"AWS::IAM::Role", "aws.iam.role", role},
+      {"AWS::IAM::Policy", "aws.iam.policy", policy},
+      {"AWS::IAM::ManagedPolicy", "aws.iam.policy", managed_policy},
+      {"AWS::IAM::RolePolicy", "aws.iam.policy", role_policy},
+      {"AWS::IAM::User", "aws.iam.user", user},
+      {"AWS::IAM::Group", "aws.iam.group", group},
+      {"AWS::IAM::InstanceProfile", "aws.iam.instance_profile", instance_profile},
+      {"AWS::IAM::AccessKey", "aws.iam.access_key", access_key},
+  };
+}
+
+}  // namespace moat::cfn

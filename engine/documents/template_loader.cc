@@ -1,0 +1,136 @@
+#include "documents/template_loader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "documents/cloudformation/cfn_context.h"
+#include "documents/cloudformation/cfn_loader.h"
+
+namespace moat {
+
+using cfn::cat;
+
+namespace {
+
+std::string_view skip_bom_and_space(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  size_t i = text.find_first_not_of(" \t\r\n");
+  return i == std::string_view::npos ? std::string_view() : text.substr(i);
+}
+
+bool looks_like_json(std::string_view text) {
+  std::string_view t = skip_bom_and_space(text);
+  return !t.empty() && (t[0] == '{' || t[0] == '[');
+}
+
+// A line that starts (column 1) with `key` followed by ':' (YAML), or
+// "key": anywhere (JSON).
+bool has_key(std::string_view text, std::string_view key, bool json) {
+  size_t pos = 0;
+  while ((pos = text.find(key, pos)) != std::string_view::npos) {
+    size_t end = pos + key.size();
+    if (json) {
+      if (pos > 0 && text[pos - 1] == '"' && end < text.size() && text[end] == '"') return true;
+    } else {
+      bool line_start = pos == 0 || text[pos - 1] == '\n';
+      size_t after = end;
+      if (after < text.size() && (text[after] == '"' || text[after] == '\'')) {
+        // quoted key: "Resources":
+        if (pos > 0 && (text[pos - 1] == '"' || text[pos - 1] == '\'')) {
+          line_start = pos == 1 || text[pos - 2] == '\n';
+          ++after;
+        }
+      }
+      while (after < text.size() && text[after] == ' ') ++after;
+      if (line_start && after < text.size() && text[after] == ':') return true;
+    }
+    pos = end;
+  }
+  return false;
+}
+
+// `Type: AWS::...` / "Type": "AWS::..." somewhere.
+bool has_aws_type(std::string_view text) {
+  size_t pos = 0;
+  while ((pos = text.find("Type", pos)) != std::string_view::npos) {
+    size_t i = pos + 4;
+    pos = i;
+    if (i < text.size() && text[i] == '"') ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i >= text.size() || text[i] != ':') continue;
+    ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '"' || text[i] == '\'')) ++i;
+    std::string_view rest = text.substr(i);
+    if (rest.starts_with("AWS::") || rest.starts_with("Custom::")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string TemplateWarning::describe() const {
+  if (location.line == 0) return cat(location.file, ": ", message);
+  return cat(location.file, ":", location.line, ":", location.column, ": ", message);
+}
+
+std::string detect_input_format(std::string_view text, std::string_view name) {
+  (void)name;
+  const bool json = looks_like_json(text);
+  if (has_key(text, "AWSTemplateFormatVersion", json)) return "cloudformation";
+  if (has_key(text, "Resources", json) && has_aws_type(text)) return "cloudformation";
+  if (json && has_key(text, "format_version", true) &&
+      (has_key(text, "planned_values", true) || has_key(text, "resource_changes", true)))
+    return "terraform-plan";
+  if (!json && has_key(text, "service", false) && has_key(text, "provider", false)) return "serverless";
+  return json ? "json" : "yaml";
+}
+
+absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name, const TemplateOptions& options) {
+  if (text.size() > options.max_file_bytes)
+    return absl::InvalidArgumentError(cat(name, ": input is ", text.size(), " bytes; the limit is ",
+                                                   options.max_file_bytes));
+  std::string format = options.input_format == "auto" ? detect_input_format(text, name) : options.input_format;
+  const bool json = looks_like_json(text);
+  LoadedDocument out;
+  if (format == "cloudformation" || format == "sam") return cfn::load_cloudformation(std::move(text), std::move(name), json, options);
+  if (format != "json" && format != "yaml" && format != "auto") {
+    out.warnings.push_back({cat("no loader for ", format, " yet; loaded as plain data"), Location{name, 0, 0}});
+  }
+  if (json) {
+    JsonLimits limits;
+    limits.max_depth = options.max_depth;
+    limits.max_nodes = options.max_nodes;
+    auto doc = Document::from_json(std::move(text), name, limits);
+    if (!doc.ok()) return doc.status();
+    out.document = *doc;
+    out.format = "json";
+    return out;
+  }
+  YamlLimits limits;
+  limits.max_depth = options.max_depth;
+  limits.max_nodes = options.max_nodes;
+  limits.max_alias_expansion = options.max_alias_expansion;
+  Arena arena;
+  Value root;
+  YamlError error;
+  if (!read_yaml(text, arena, limits, &root, &error))
+    return absl::InvalidArgumentError(cat(name, ":", error.line, ":", error.column, ": ", error.message));
+  out.document = Document::from_value(std::move(arena), root, std::move(name));
+  out.format = "yaml";
+  return out;
+}
+
+absl::StatusOr<LoadedDocument> load_template_file(const std::string& path, const TemplateOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(cat(path, ": cannot open"));
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size >= 0 && static_cast<uint64_t>(size) > options.max_file_bytes)
+    return absl::InvalidArgumentError(cat(path, ": input is ", size, " bytes; the limit is ", options.max_file_bytes));
+  in.seekg(0, std::ios::beg);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_template(ss.str(), path, options);
+}
+
+}  // namespace moat
