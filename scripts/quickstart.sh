@@ -7,13 +7,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/deps.sh"
 "$root/scripts/build.sh"
 moat="$root/build/cli/moat"
+cd "$root"  # relative paths read better in the output
 echo
 echo "\$ moat check examples/bench/rules.moat"
-"$moat" check "$root/examples/bench/rules.moat"
+"$moat" check examples/bench/rules.moat
 echo
 echo "\$ moat eval --policy examples/bench/rules.moat --input examples/bench/sample.json"
 set +e
-"$moat" eval --policy "$root/examples/bench/rules.moat" --input "$root/examples/bench/sample.json" --now 2026-11-29 --report-unknown
+"$moat" eval --policy examples/bench/rules.moat --input examples/bench/sample.json --now 2026-11-29 --report-unknown
 status=$?
 set -e
 # Exit status 1 means "findings": that is the expected outcome here.
