@@ -39,8 +39,8 @@ int cmd_eval(int argc, char** argv) {
   if (format != "text" && format != "json") { std::cerr << "moat eval: --format must be text or json\n"; return kExitError; }
   std::string input_format = args.get("input-format").value_or("auto");
   if (input_format != "auto" && input_format != "json" && input_format != "event" && input_format != "yaml" &&
-      input_format != "cloudformation") {
-    std::cerr << "moat eval: --input-format must be auto, json, yaml, cloudformation or event\n";
+      input_format != "cloudformation" && input_format != "terraform-plan" && input_format != "serverless") {
+    std::cerr << "moat eval: --input-format must be auto, json, yaml, cloudformation, serverless, terraform-plan or event\n";
     return kExitError;
   }
   EvalOptions options;

@@ -59,8 +59,9 @@ int cmd_inspect(int argc, char** argv) {
   TemplateOptions options;
   options.input_format = args.get("input-format").value_or("auto");
   if (options.input_format != "auto" && options.input_format != "json" && options.input_format != "yaml" &&
-      options.input_format != "cloudformation") {
-    std::cerr << "moat inspect: --input-format must be auto, json, yaml or cloudformation\n";
+      options.input_format != "cloudformation" && options.input_format != "terraform-plan" &&
+      options.input_format != "serverless") {
+    std::cerr << "moat inspect: --input-format must be auto, json, yaml, cloudformation, serverless or terraform-plan\n";
     return kExitError;
   }
   std::string err;

@@ -13,12 +13,12 @@ commands:
       --schema FILE           warn about fields the document schema does not define
   eval --policy P... --input DOC [--param NAME=VALUE]... [--format text|json]
                             evaluate policies over a document (JSON, YAML, a template, an event)
-      --input-format F        auto (default), json, yaml, cloudformation or event
+      --input-format F        auto (default), json, yaml, cloudformation, serverless, terraform-plan or event
       --now DATE              evaluation date (YYYY-MM-DD); default: today
       --report-unknown        also report rules that could not decide (missing data)
       --max-instructions N  --max-memory BYTES  --max-wall-ms N   budgets
   test [PATHS...]           run policy tests (*.test.json files)
-  inspect FILES... [--input-format auto|json|yaml|cloudformation] [--graph]
+  inspect FILES... [--input-format auto|json|yaml|cloudformation|serverless|terraform-plan] [--graph]
                             print the normalized document (JSON), or its graph (Graphviz DOT)
   disasm FILES...           print the bytecode with source lines
   builtins [--format text|json|markdown]

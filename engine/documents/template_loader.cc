@@ -5,6 +5,8 @@
 
 #include "documents/cloudformation/cfn_context.h"
 #include "documents/cloudformation/cfn_loader.h"
+#include "documents/serverless/sls_loader.h"
+#include "documents/terraform/tf_loader.h"
 
 namespace moat {
 
@@ -93,6 +95,8 @@ absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name,
   const bool json = looks_like_json(text);
   LoadedDocument out;
   if (format == "cloudformation" || format == "sam") return cfn::load_cloudformation(std::move(text), std::move(name), json, options);
+  if (format == "terraform-plan" || format == "terraform") return tf::load_terraform_plan(std::move(text), std::move(name), options);
+  if (format == "serverless" && !json) return sls::load_serverless(std::move(text), std::move(name), options);
   if (format != "json" && format != "yaml" && format != "auto") {
     out.warnings.push_back({cat("no loader for ", format, " yet; loaded as plain data"), Location{name, 0, 0}});
   }

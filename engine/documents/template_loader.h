@@ -24,7 +24,7 @@
 namespace moat {
 
 struct TemplateOptions {
-  // "auto" (detect_input_format), "cloudformation", "json" or "yaml".
+  // "auto" (detect_input_format), "cloudformation", "serverless", "json" or "yaml".
   std::string input_format = "auto";
   // Larger inputs are rejected before parsing.
   size_t max_file_bytes = 32u << 20;
@@ -43,7 +43,7 @@ struct TemplateWarning {
 
 struct LoadedDocument {
   std::shared_ptr<const Document> document;
-  std::string format;  // the format it was loaded as: "cloudformation", "sam", "json", "yaml"
+  std::string format;  // the format it was loaded as: "cloudformation", "sam", "serverless", "json", "yaml"
   std::vector<TemplateWarning> warnings;
 };
 

@@ -23,8 +23,19 @@ static uint32_t offset_of(const Value& v) {
   return UINT32_MAX;
 }
 
+void SourceMap::add_alias(const void* rebuilt, const void* original) {
+  if (!aliases_) aliases_ = std::make_shared<absl::flat_hash_map<const void*, const void*>>();
+  (*aliases_)[rebuilt] = unalias(original);
+}
+
+const void* SourceMap::unalias(const void* identity) const {
+  if (!aliases_) return identity;
+  auto it = aliases_->find(identity);
+  return it == aliases_->end() ? identity : it->second;
+}
+
 std::optional<SourcePosition> SourceMap::of(const Value& container) const {
-  if (yaml_) return container.identity() ? yaml_->of(container.identity()) : std::nullopt;
+  if (yaml_) return container.identity() ? yaml_->of(unalias(container.identity())) : std::nullopt;
   if (!lines_) return std::nullopt;
   uint32_t off = offset_of(container);
   if (off == UINT32_MAX) return std::nullopt;
@@ -33,7 +44,7 @@ std::optional<SourcePosition> SourceMap::of(const Value& container) const {
 
 std::optional<SourcePosition> SourceMap::of_member(const Value& map, std::string_view key) const {
   if (!map.is_map()) return std::nullopt;
-  if (yaml_) return yaml_->of_member(map.identity(), key);
+  if (yaml_) return yaml_->of_member(unalias(map.identity()), key);
   if (!lines_) return std::nullopt;
   uint32_t off = map.as_map().source_offset;
   if (off == UINT32_MAX) return std::nullopt;
@@ -93,7 +104,8 @@ std::string snake_case(std::string_view name) {
     bool upper = std::isupper(static_cast<unsigned char>(c));
     if (upper && i > 0) {
       char prev = name[i - 1];
-      bool prev_lower = std::islower(static_cast<unsigned char>(prev)) || std::isdigit(static_cast<unsigned char>(prev));
+      bool prev_lower =
+          std::islower(static_cast<unsigned char>(prev)) || std::isdigit(static_cast<unsigned char>(prev));
       bool next_lower = i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]));
       bool prev_upper = std::isupper(static_cast<unsigned char>(prev));
       if ((prev_lower || (prev_upper && next_lower)) && !out.empty() && out.back() != '_') out += '_';
@@ -113,7 +125,8 @@ std::string canonical_type_name(std::string_view native_type) {
   int segment = 0;
   while (pos <= native_type.size()) {
     size_t next = native_type.find("::", pos);
-    std::string_view part = native_type.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
+    std::string_view part =
+        native_type.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
     if (!out.empty()) out += '.';
     if (segment++ < 2) {
       for (char c : part) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

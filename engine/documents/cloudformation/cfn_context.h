@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "documents/document.h"
 #include "documents/source_position.h"
 #include "documents/template_loader.h"
@@ -29,8 +30,14 @@ class SourceMap {
   static SourceMap for_yaml(std::unique_ptr<YamlPositions> positions);
   std::optional<SourcePosition> of(const Value& container) const;
   std::optional<SourcePosition> of_member(const Value& map, std::string_view key) const;
+  // Positions of `original` (a container in the text) also answer for
+  // `rebuilt` (a copy made while rewriting values, e.g. serverless.yml
+  // variables), YAML only.
+  void add_alias(const void* rebuilt, const void* original);
 
  private:
+  const void* unalias(const void* identity) const;
+  std::shared_ptr<absl::flat_hash_map<const void*, const void*>> aliases_;
   std::string_view text_;
   std::shared_ptr<LineIndex> lines_;
   std::shared_ptr<YamlPositions> yaml_;
@@ -50,9 +57,7 @@ struct Context {
     return Location{file, p->line, p->column};
   }
   Location location_of(const Value& container) const { return at(positions.of(container)); }
-  Location member_location(const Value& map, std::string_view key) const {
-    return at(positions.of_member(map, key));
-  }
+  Location member_location(const Value& map, std::string_view key) const { return at(positions.of_member(map, key)); }
   void warn(std::string message, Location where) { warnings.push_back({std::move(message), std::move(where)}); }
   void warn(std::string message) { warn(std::move(message), current); }
   Value str(std::string_view s) { return make_string(arena, s); }
@@ -78,9 +83,11 @@ class MapBuilder {
   std::vector<Entry> entries_;
 };
 
-// "FunctionName" -> "function_name", "KMSKeyId" -> "kms_key_id", "S3Key" -> "s3_key".
+// "FunctionName" -> "function_name", "KMSKeyId" -> "kms_key_id", "S3Key" ->
+// "s3_key".
 std::string snake_case(std::string_view name);
-// "AWS::Lambda::Function" -> "aws.lambda.function"; "Custom::Thing" -> "custom.thing".
+// "AWS::Lambda::Function" -> "aws.lambda.function"; "Custom::Thing" ->
+// "custom.thing".
 std::string canonical_type_name(std::string_view native_type);
 
 // String building without absl::StrCat (absl::string_view is not
@@ -89,10 +96,8 @@ inline void append_part(std::string& out, std::string_view s) { out.append(s); }
 inline void append_part(std::string& out, const char* s) { out.append(s); }
 inline void append_part(std::string& out, char c) { out.push_back(c); }
 template <class T>
-  requires std::is_integral_v<T>
-inline void append_part(std::string& out, T n) {
-  out.append(std::to_string(n));
-}
+requires std::is_integral_v<T>
+inline void append_part(std::string& out, T n) { out.append(std::to_string(n)); }
 template <class... T>
 std::string cat(const T&... parts) {
   std::string out;

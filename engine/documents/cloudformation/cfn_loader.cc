@@ -33,6 +33,8 @@ bool is_sam(const Value& root) {
   return false;
 }
 
+}  // namespace
+
 Value location_value(Context& ctx, const Location& l, std::string_view pointer) {
   MapBuilder b;
   b.set("file", ctx.str(l.file));
@@ -41,6 +43,8 @@ Value location_value(Context& ctx, const Location& l, std::string_view pointer) 
   if (!pointer.empty()) b.set("pointer", ctx.str(pointer));
   return b.build(ctx);
 }
+
+namespace {
 
 Value parameters_doc(Context& ctx, const Value& params) {
   MapBuilder out;
@@ -51,8 +55,9 @@ Value parameters_doc(Context& ctx, const Value& params) {
     p.set("type", type ? *type : Value::string("String"));
     if (const Value* d = member(m.value, "Default")) p.set("default", *d);
     const Value* no_echo = member(m.value, "NoEcho");
-    bool echo_off = no_echo && ((no_echo->is_bool() && no_echo->as_bool()) ||
-                                (no_echo->is_string() && (no_echo->as_string() == "true" || no_echo->as_string() == "True")));
+    bool echo_off =
+        no_echo && ((no_echo->is_bool() && no_echo->as_bool()) ||
+                    (no_echo->is_string() && (no_echo->as_string() == "true" || no_echo->as_string() == "True")));
     p.set("no_echo", Value::boolean(echo_off));
     if (const Value* a = member(m.value, "AllowedValues")) p.set("allowed_values", *a);
     if (const Value* d = member(m.value, "Description")) p.set("description", *d);
@@ -61,13 +66,91 @@ Value parameters_doc(Context& ctx, const Value& params) {
   return out.build(ctx);
 }
 
-struct Loaded {
-  std::string id;
-  Value value;
-  Location location;
-};
-
 }  // namespace
+
+std::vector<LoadedResource> load_resources(Context& ctx, Resolver& resolver, const Value& res_map,
+                                           std::string_view pointer_prefix, std::vector<Edge>& edges) {
+  Arena& arena = ctx.arena;
+  const Value* res = &res_map;
+  std::vector<LoadedResource> resources;
+  const auto& table = type_table();
+  for (const Member& m : res->as_map()) {
+    std::string id(m.key.as_string());
+    Location loc = ctx.member_location(*res, id);
+    ctx.current = loc;
+    std::string pointer(pointer_prefix);
+    append_pointer_token(pointer, id);
+    if (id.starts_with("Fn::ForEach")) {
+      ctx.warn(cat(id, " (AWS::LanguageExtensions) is not supported; skipped"));
+      continue;
+    }
+    const Value* type = member(m.value, "Type");
+    if (type == nullptr || !type->is_string()) {
+      ctx.warn(cat("resource ", id, " has no Type; skipped"));
+      continue;
+    }
+    std::string_view native_type = type->as_string();
+    if (native_type.starts_with("AWS::Serverless::")) {
+      ctx.warn(cat("resource ", id, " (", native_type, "): SAM transform not supported yet; skipped"));
+      continue;
+    }
+    const Value* props_ptr = member(m.value, "Properties");
+    Value raw_props = props_ptr ? *props_ptr : make_map(arena, {});
+    Value props = resolver.resolve(raw_props, pointer + "/Properties");
+    if (!props.is_map()) {
+      if (!props.is_null())
+        ctx.warn(cat("resource ", id, ": Properties is not a map (", kind_name(props.kind()), "); ignored"));
+      props = make_map(arena, {});
+      raw_props = props;
+    }
+    ResourceContext rc(ctx, resolver, edges, id, raw_props, props);
+    auto it = table.find(std::string(native_type));
+    std::string canonical =
+        it != table.end() ? std::string(it->second.canonical_type) : canonical_type_name(native_type);
+    rc.out.set("id", ctx.str(id), loc);
+    rc.out.set("type", ctx.str(canonical), loc);
+    rc.out.set("native_type", *type, ctx.member_location(m.value, "Type"));
+    rc.out.set("location", location_value(ctx, loc, pointer), loc);
+    if (it != table.end()) {
+      it->second.normalize(rc);
+    } else {
+      for (const Member& p : props.as_map()) {
+        std::string key = snake_case(p.key.as_string());
+        if (rc.out.has(key)) key += "_";  // never shadow id/type/location
+        rc.put(key, rc.ids(p.value), p.key.as_string());
+      }
+    }
+    if (const Value* c = member(m.value, "Condition"); c && c->is_string()) {
+      rc.out.set("condition", *c, ctx.member_location(m.value, "Condition"));
+      rc.out.set("condition_value", resolver.condition(c->as_string()), ctx.member_location(m.value, "Condition"));
+    }
+    if (const Value* d = member(m.value, "DependsOn"))
+      rc.out.set("depends_on", rc.convert(*d, Conv::kList), ctx.member_location(m.value, "DependsOn"));
+    std::vector<DynamicRef> dyn = resolver.take_dynamic_refs();
+    if (!dyn.empty()) {
+      std::vector<Value> list;
+      for (const DynamicRef& d : dyn) {
+        MapBuilder b;
+        b.set("pointer", ctx.str(d.pointer));
+        b.set("service", ctx.str(d.service));
+        b.set("reference", ctx.str(d.text));
+        list.push_back(b.build(ctx));
+      }
+      rc.out.set("dynamic_references", make_list(arena, list), loc);
+    }
+    rc.out.set("native", raw_props, props_ptr ? ctx.member_location(m.value, "Properties") : loc);
+    if (raw_props.is_map())
+      for (const Member& p : raw_props.as_map())
+        if (auto pos = ctx.positions.of_member(raw_props, p.key.as_string()))
+          ctx.locations.add_member(raw_props.identity(), std::string(p.key.as_string()), ctx.at(pos));
+    for (const std::string& target : resolver.take_referenced())
+      if (target != id) edges.push_back(Edge{"references", id, target, {}});
+    Value built = rc.out.build(ctx);
+    ctx.locations.add(built.identity(), loc);
+    resources.push_back(LoadedResource{id, built, loc});
+  }
+  return resources;
+}
 
 absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string name, bool json,
                                                    const TemplateOptions& options) {
@@ -75,8 +158,7 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
   auto parsed = parse_template_text(text, name, json, options, arena);
   if (!parsed.ok()) return parsed.status();
   const Value root = parsed->root;
-  if (!root.is_map())
-    return absl::InvalidArgumentError(cat(name, ":1:1: a CloudFormation template must be a map"));
+  if (!root.is_map()) return absl::InvalidArgumentError(cat(name, ":1:1: a CloudFormation template must be a map"));
   Context ctx(arena, parsed->positions, name);
   ctx.current = Location{name, 1, 1};
   ctx.warnings = std::move(parsed->warnings);
@@ -94,93 +176,19 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
   resolver.take_dynamic_refs();
 
   std::vector<Edge> edges;
-  std::vector<Loaded> resources;
+  std::vector<LoadedResource> resources;
   const Value* res = member(root, "Resources");
   if (res == nullptr || !res->is_map()) {
     ctx.warn("template has no Resources map", Location{name, 1, 1});
   } else {
-    const auto& table = type_table();
-    for (const Member& m : res->as_map()) {
-      std::string id(m.key.as_string());
-      Location loc = ctx.member_location(*res, id);
-      ctx.current = loc;
-      std::string pointer = "/Resources";
-      append_pointer_token(pointer, id);
-      if (id.starts_with("Fn::ForEach")) {
-        ctx.warn(cat(id, " (AWS::LanguageExtensions) is not supported; skipped"));
-        continue;
-      }
-      const Value* type = member(m.value, "Type");
-      if (type == nullptr || !type->is_string()) {
-        ctx.warn(cat("resource ", id, " has no Type; skipped"));
-        continue;
-      }
-      std::string_view native_type = type->as_string();
-      if (native_type.starts_with("AWS::Serverless::")) {
-        ctx.warn(cat("resource ", id, " (", native_type, "): SAM transform not supported yet; skipped"));
-        continue;
-      }
-      const Value* props_ptr = member(m.value, "Properties");
-      Value raw_props = props_ptr ? *props_ptr : make_map(arena, {});
-      Value props = resolver.resolve(raw_props, pointer + "/Properties");
-      if (!props.is_map()) {
-        if (!props.is_null())
-          ctx.warn(cat("resource ", id, ": Properties is not a map (", kind_name(props.kind()), "); ignored"));
-        props = make_map(arena, {});
-        raw_props = props;
-      }
-      ResourceContext rc(ctx, resolver, edges, id, raw_props, props);
-      auto it = table.find(std::string(native_type));
-      std::string canonical = it != table.end() ? std::string(it->second.canonical_type) : canonical_type_name(native_type);
-      rc.out.set("id", ctx.str(id), loc);
-      rc.out.set("type", ctx.str(canonical), loc);
-      rc.out.set("native_type", *type, ctx.member_location(m.value, "Type"));
-      rc.out.set("location", location_value(ctx, loc, pointer), loc);
-      if (it != table.end()) {
-        it->second.normalize(rc);
-      } else {
-        for (const Member& p : props.as_map()) {
-          std::string key = snake_case(p.key.as_string());
-          if (rc.out.has(key)) key += "_";  // never shadow id/type/location
-          rc.put(key, rc.ids(p.value), p.key.as_string());
-        }
-      }
-      if (const Value* c = member(m.value, "Condition"); c && c->is_string()) {
-        rc.out.set("condition", *c, ctx.member_location(m.value, "Condition"));
-        rc.out.set("condition_value", resolver.condition(c->as_string()), ctx.member_location(m.value, "Condition"));
-      }
-      if (const Value* d = member(m.value, "DependsOn"))
-        rc.out.set("depends_on", rc.convert(*d, Conv::kList), ctx.member_location(m.value, "DependsOn"));
-      std::vector<DynamicRef> dyn = resolver.take_dynamic_refs();
-      if (!dyn.empty()) {
-        std::vector<Value> list;
-        for (const DynamicRef& d : dyn) {
-          MapBuilder b;
-          b.set("pointer", ctx.str(d.pointer));
-          b.set("service", ctx.str(d.service));
-          b.set("reference", ctx.str(d.text));
-          list.push_back(b.build(ctx));
-        }
-        rc.out.set("dynamic_references", make_list(arena, list), loc);
-      }
-      rc.out.set("native", raw_props, props_ptr ? ctx.member_location(m.value, "Properties") : loc);
-      if (raw_props.is_map())
-        for (const Member& p : raw_props.as_map())
-          if (auto pos = ctx.positions.of_member(raw_props, p.key.as_string()))
-            ctx.locations.add_member(raw_props.identity(), std::string(p.key.as_string()), ctx.at(pos));
-      for (const std::string& target : resolver.take_referenced())
-        if (target != id) edges.push_back(Edge{"references", id, target, {}});
-      Value built = rc.out.build(ctx);
-      ctx.locations.add(built.identity(), loc);
-      resources.push_back(Loaded{id, built, loc});
-    }
+    resources = load_resources(ctx, resolver, *res, "/Resources", edges);
   }
 
   // The document.
   std::vector<Member> res_members;
-  for (const Loaded& l : resources) res_members.push_back(Member{ctx.str(l.id), l.value});
+  for (const LoadedResource& l : resources) res_members.push_back(Member{ctx.str(l.id), l.value});
   Value resources_map = make_map(arena, res_members);
-  for (const Loaded& l : resources) ctx.locations.add_member(resources_map.identity(), l.id, l.location);
+  for (const LoadedResource& l : resources) ctx.locations.add_member(resources_map.identity(), l.id, l.location);
 
   std::vector<Value> edge_values;
   absl::flat_hash_set<std::string> seen;
