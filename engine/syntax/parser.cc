@@ -101,16 +101,17 @@ class ErrorCollector : public antlr4::BaseErrorListener {
 // exhausts the machine stack: ANTLR's parser recurses once per level.
 class DepthGuard : public antlr4::tree::ParseTreeListener {
  public:
+  // __builtin_frame_address, not the address of a local: under ASan's
+  // detect_stack_use_after_return, locals live on a heap "fake stack" and
+  // their addresses say nothing about the machine stack.
   explicit DepthGuard(size_t max_stack_bytes) : max_(max_stack_bytes) {
-    char probe;
-    base_ = reinterpret_cast<uintptr_t>(&probe);
+    base_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   }
   void visitTerminal(antlr4::tree::TerminalNode*) override {}
   void visitErrorNode(antlr4::tree::ErrorNode*) override {}
   void exitEveryRule(antlr4::ParserRuleContext*) override {}
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
-    char probe;
-    uintptr_t here = reinterpret_cast<uintptr_t>(&probe);
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
     if (base_ > here && base_ - here > max_) throw TooDeep{ctx->getStart() ? ctx->getStart()->getTokenIndex() : 0};
   }
 

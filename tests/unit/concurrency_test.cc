@@ -1,0 +1,134 @@
+// One compiled Program, evaluated from 8 threads at once, each through its
+// own Evaluator, over Documents shared by all of them: every thread must
+// report exactly what a single-threaded run reports. Run under
+// ThreadSanitizer by scripts/sanitize.sh (tests named Concurrency.*).
+// Nothing here measures time.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "moat/moat.h"
+
+namespace moat {
+namespace {
+
+constexpr int kThreads = 8;
+constexpr int kRounds = 3;
+
+std::shared_ptr<const Program> compile_bench_rules() {
+  Engine engine;
+  absl::Status added = engine.add_file(std::string(MOAT_SOURCE_DIR) + "/examples/bench/rules.moat");
+  EXPECT_TRUE(added.ok()) << added;
+  CompileResult compiled = engine.compile();
+  EXPECT_TRUE(compiled.ok()) << compiled.format_diagnostics();
+  return compiled.program;
+}
+
+// 1000 resources in the bench workload's shape: functions with and without
+// long timeouts and secrets, roles with and without wildcard actions,
+// buckets with and without a public access block, routes.
+std::string generated_document() {
+  std::string json = R"({"format": "moat-bench/1", "resources": {)";
+  for (int i = 0; i < 1000; ++i) {
+    if (i > 0) json += ",";
+    std::string id = "\"R" + std::to_string(i) + "\": ";
+    switch (i % 4) {
+      case 0:
+        json += id + R"({"type": "AWS::Lambda::Function", "name": "fn)" + std::to_string(i) +
+                R"(", "runtime": "python3.12", "timeout": )" + std::to_string((i * 7) % 1000) +
+                R"(, "environment": {"API_SECRET": ")" + (i % 3 == 0 ? "sk_live_x" : "") +
+                R"("}, "role": "R)" + std::to_string(i + 1) + "\"}";
+        break;
+      case 1:
+        json += id + R"({"type": "AWS::IAM::Role", "name": "role)" + std::to_string(i) +
+                R"(", "policies": [{"statements": [{"effect": "Allow", "action": )" +
+                (i % 3 == 0 ? std::string(R"(["s3:*"])") : std::string(R"("s3:GetObject")")) +
+                R"(, "resource": "*"}]}]})";
+        break;
+      case 2:
+        json += id + R"({"type": "AWS::S3::Bucket", "name": "bucket)" + std::to_string(i) + "\"" +
+                (i % 3 == 0 ? std::string(R"(, "public_access_block": {"block_public_acls": true,
+                  "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true})")
+                            : std::string()) +
+                "}";
+        break;
+      default:
+        json += id + R"({"type": "AWS::ApiGatewayV2::Route", "api": "Api", "route_key": "GET /r)" +
+                std::to_string(i) + R"(", "target": "R)" + std::to_string(i - 3) + "\"" +
+                (i % 2 ? std::string(R"(, "authorization_type": "JWT")") : std::string()) + "}";
+        break;
+    }
+  }
+  json += "}}";
+  return json;
+}
+
+// Everything a finding says, one line each, in the evaluator's order.
+std::vector<std::string> summarize(const EvalResult& result) {
+  std::vector<std::string> lines;
+  for (const Finding& f : result.findings) lines.push_back(finding_to_json(f));
+  for (const std::string& e : result.errors) lines.push_back("error: " + e);
+  lines.push_back("unknown: " + std::to_string(result.unknown_count));
+  return lines;
+}
+
+TEST(Concurrency, EightThreadsShareOneProgramAndDocuments) {
+  std::shared_ptr<const Program> program = compile_bench_rules();
+  ASSERT_NE(program, nullptr);
+
+  std::vector<std::shared_ptr<const Document>> docs;
+  auto sample = Document::from_json_file(std::string(MOAT_SOURCE_DIR) + "/examples/bench/sample.json");
+  ASSERT_TRUE(sample.ok()) << sample.status();
+  docs.push_back(*sample);
+  auto generated = Document::from_json(generated_document(), "generated.json");
+  ASSERT_TRUE(generated.ok()) << generated.status();
+  docs.push_back(*generated);
+
+  EvalOptions options;
+  options.report_unknown = true;
+  options.now = 1'800'000'000;
+
+  // The reference: one thread, one evaluator, each document once.
+  std::vector<std::vector<std::string>> expected;
+  {
+    auto evaluator = Evaluator::create(program, options);
+    ASSERT_TRUE(evaluator.ok()) << evaluator.status();
+    for (const auto& doc : docs) expected.push_back(summarize(evaluator->evaluate(*doc)));
+  }
+  ASSERT_GT(expected[0].size(), 1u) << "the sample should have findings";
+  ASSERT_GT(expected[1].size(), 100u) << "the generated document should have many findings";
+
+  // Each thread: its own evaluator, every document kRounds times, starting
+  // at a different document so threads meet the same document at once.
+  std::vector<std::vector<std::vector<std::string>>> got(kThreads);
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto evaluator = Evaluator::create(program, options);
+      if (!evaluator.ok()) {
+        failures[t] = std::string(evaluator.status().message());
+        return;
+      }
+      for (int round = 0; round < kRounds; ++round)
+        for (size_t i = 0; i < docs.size(); ++i) {
+          size_t d = (i + t) % docs.size();
+          got[t].push_back(summarize(evaluator->evaluate(*docs[d])));
+          if (got[t].back() != expected[d])
+            failures[t] = "thread " + std::to_string(t) + " round " + std::to_string(round) + " document " +
+                          docs[d]->name() + " differs from the single-threaded run";
+        }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(failures[t], "");
+    EXPECT_EQ(got[t].size(), static_cast<size_t>(kRounds) * docs.size());
+  }
+}
+
+}  // namespace
+}  // namespace moat
