@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "golden_util.h"
+
 #include "documents/template_loader.h"
 #include "value/value.h"
 
@@ -303,39 +305,10 @@ TEST(CloudFormationLoader, DetectsFormats) {
   EXPECT_EQ(to_json(plain.document->root()), R"({"a":[1,2]})");
 }
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_golden::read_file;
 
 // Golden normalized documents of the fixtures (MOAT_UPDATE_GOLDEN=1 rewrites them).
-TEST(CloudFormationLoader, GoldenOutputs) {
-  const std::filesystem::path fixtures = std::filesystem::path(MOAT_SOURCE_DIR) / "tests/fixtures/cloudformation";
-  const std::filesystem::path golden = std::filesystem::path(MOAT_SOURCE_DIR) / "tests/golden/cloudformation";
-  const bool update = std::getenv("MOAT_UPDATE_GOLDEN") != nullptr;
-  int checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(fixtures)) {
-    auto name = entry.path().filename().string();
-    auto r = load_template(read_file(entry.path()), name);
-    ASSERT_TRUE(r.ok()) << r.status().message();
-    std::string out;
-    write_json(r->document->root(), out);
-    out += "\n";
-    auto expected_path = golden / (entry.path().stem().string() + ".json");
-    if (update) {
-      std::ofstream(expected_path, std::ios::binary) << out;
-      continue;
-    }
-    ASSERT_TRUE(std::filesystem::exists(expected_path)) << "missing " << expected_path << " (run with MOAT_UPDATE_GOLDEN=1)";
-    EXPECT_EQ(out, read_file(expected_path)) << name;
-    ++checked;
-  }
-  if (!update) {
-    EXPECT_GE(checked, 2);
-  }
-}
+TEST(CloudFormationLoader, GoldenOutputs) { testing_golden::check_loader_goldens("cloudformation", 2); }
 
 // Every template of the shared corpus loads without crash or hang.
 TEST(CloudFormationLoader, CorpusSmoke) {
