@@ -68,6 +68,7 @@ struct Chunk {
 struct RuleInfo {
   std::string id, title, severity, category, description, remediation;
   std::vector<std::string> references, tags;
+  std::vector<std::string> formats;  // input formats the rule covers (metadata `formats`)
   std::string package;
   SourceRange range;
   std::vector<std::string> select_types;  // empty: the rule runs once per document

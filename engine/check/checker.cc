@@ -534,7 +534,10 @@ Info Checker::infer_call(Expr& e) {
 }
 
 void Checker::check_meta(RuleDecl& r) {
-  static const std::vector<std::string> kKeys = {"title", "severity", "category", "description", "remediation", "references", "tags"};
+  static const std::vector<std::string> kKeys = {"title",      "severity", "category", "description",
+                                                 "remediation", "references", "tags",   "formats"};
+  // The input formats a rule is written and tested for; docs/rules.md shows them.
+  static const std::vector<std::string> kFormats = {"cloudformation", "sam", "serverless", "terraform", "event"};
   std::set<std::string> seen;
   auto literal = [&](MetaEntry& m, bool allow_name) -> std::string {
     Expr& v = *m.value;
@@ -560,11 +563,17 @@ void Checker::check_meta(RuleDecl& r) {
         diags_.error(m.value->range, "unknown " + m.key + " '" + v + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                                          "; expected one of: " + list);
       }
-    } else if (m.key == "references" || m.key == "tags") {
+    } else if (m.key == "references" || m.key == "tags" || m.key == "formats") {
       if (m.value->kind != ExprKind::kList) diags_.error(m.value->range, "metadata '" + m.key + "' must be a list of strings");
       else
-        for (auto& k : m.value->kids)
+        for (auto& k : m.value->kids) {
           if (k->kind != ExprKind::kString) diags_.error(k->range, "metadata '" + m.key + "' must be a list of strings");
+          else if (m.key == "formats" && std::find(kFormats.begin(), kFormats.end(), k->text) == kFormats.end()) {
+            std::string hint = closest_name(k->text, kFormats);
+            diags_.error(k->range, "unknown format '" + k->text + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                                       "; expected cloudformation, sam, serverless, terraform or event");
+          }
+        }
     } else {
       literal(m, false);
     }

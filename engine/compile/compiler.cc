@@ -393,8 +393,9 @@ void Compiler::rule(const Module& m, const RuleDecl& r, uint32_t rule_index) {
     else if (me.key == "category") info.category = text();
     else if (me.key == "description") info.description = text();
     else if (me.key == "remediation") info.remediation = text();
-    else if (me.key == "references" || me.key == "tags")
-      for (auto& k : me.value->kids) (me.key == "tags" ? info.tags : info.references).push_back(k->text);
+    else if (me.key == "references" || me.key == "tags" || me.key == "formats")
+      for (auto& k : me.value->kids)
+        (me.key == "tags" ? info.tags : me.key == "formats" ? info.formats : info.references).push_back(k->text);
   }
   loop_var_iter_.clear();
   chunk_->num_locals = static_cast<uint32_t>(r.num_locals);
