@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "library/data_source.h"
+
 namespace moat::cli {
 
 namespace fs = std::filesystem;
@@ -18,7 +20,8 @@ std::vector<std::string> collect_policy_files(const std::vector<std::string>& pa
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file() && it->path().extension() == ".moat") found.push_back(it->path().string());
+        if (it->is_regular_file() && (it->path().extension() == ".moat" || is_data_file_path(it->path().string())))
+          found.push_back(it->path().string());
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {
@@ -55,7 +58,13 @@ std::optional<CompileResult> compile_policies(const std::vector<std::string>& fi
   for (const std::string& f : files) {
     absl::Status st = engine.add_file(f);
     if (!st.ok()) {
-      std::cerr << f << ":1:1: error: " << st.message() << "\n";
+      // Messages that carry their own position ("f:3:7: invalid JSON ...") keep it.
+      std::string msg(st.message());
+      size_t p = msg.starts_with(f + ":") ? msg.find(": ", f.size() + 1) : std::string::npos;
+      if (p != std::string::npos && std::isdigit(static_cast<unsigned char>(msg[f.size() + 1])))
+        std::cerr << msg.substr(0, p) << ": error: " << msg.substr(p + 2) << "\n";
+      else
+        std::cerr << f << ":1:1: error: " << msg << "\n";
       read_ok = false;
     }
   }
@@ -81,7 +90,20 @@ bool eval_options_from(const Args& args, EvalOptions* out, std::string* error) {
       *error = "--param expects NAME=VALUE, got '" + p + "'";
       return false;
     }
-    out->params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+    std::string value = p.substr(eq + 1);
+    if (value.starts_with("@")) {
+      // --param NAME=@FILE: the value is the JSON in FILE (how a data file such
+      // as the runtime table is replaced at run time).
+      std::ifstream in(value.substr(1), std::ios::binary);
+      if (!in) {
+        *error = "--param " + p.substr(0, eq) + ": cannot open " + value.substr(1);
+        return false;
+      }
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      value = std::move(ss).str();
+    }
+    out->params.emplace_back(p.substr(0, eq), std::move(value));
   }
   if (auto now = args.get("now")) {
     auto t = parse_date(*now);

@@ -16,7 +16,8 @@ constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
-// Files named directly, plus every *.moat under named directories, sorted.
+// Files named directly, plus every *.moat (and data/*.json data file) under
+// named directories, sorted.
 std::vector<std::string> collect_policy_files(const std::vector<std::string>& paths, std::string* error);
 // Compiles, printing diagnostics to stderr. nullopt when there are errors.
 std::optional<CompileResult> compile_policies(const std::vector<std::string>& files, const std::optional<std::string>& schema,

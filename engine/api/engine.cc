@@ -4,6 +4,8 @@
 #include "check/checker.h"
 #include "bytecode/verify.h"
 #include "compile/compiler.h"
+#include "library/bundled.h"
+#include "library/data_source.h"
 #include "moat/moat.h"
 
 namespace moat {
@@ -30,7 +32,28 @@ absl::Status Engine::add_file(const std::string& path) {
   in.seekg(0);
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (is_data_file_path(path)) return add_data(path, std::move(ss).str());
   sources_.emplace_back(path, std::move(ss).str());
+  return absl::OkStatus();
+}
+
+absl::Status Engine::add_data(const std::string& path, std::string_view json_text) {
+  auto policy = data_file_to_policy(path, json_text);
+  if (!policy.ok()) return policy.status();
+  sources_.emplace_back(path, std::move(*policy));
+  return absl::OkStatus();
+}
+
+absl::Status Engine::add_bundled_library() {
+  for (const BundledFile& f : bundled_library_files()) {
+    std::string name = std::string(kBundledPrefix) + std::string(f.path);
+    if (is_data_file_path(f.path)) {
+      absl::Status st = add_data(name, f.text);
+      if (!st.ok()) return st;
+    } else {
+      sources_.emplace_back(std::move(name), std::string(f.text));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -46,8 +46,15 @@ class Engine {
  public:
   explicit Engine(CompileOptions options = {});
   void add_source(std::string name, std::string text);
-  // Reads the file now; a missing or unreadable file is an error.
+  // Reads the file now; a missing or unreadable file is an error. A .json
+  // file inside a folder named `data` is a data file (add_data).
   absl::Status add_file(const std::string& path);
+  // A data file: its JSON becomes `param NAME: any` of package moat.data,
+  // NAME being the file's stem (library/data_source.h).
+  absl::Status add_data(const std::string& path, std::string_view json_text);
+  // The bundled rule library (stdlib-policies/, compiled into the binary);
+  // its files are named "stdlib:<category>/<file>.moat" in diagnostics.
+  absl::Status add_bundled_library();
   void set_schema(std::shared_ptr<const Schema> schema) { options_.schema = std::move(schema); }
   CompileResult compile() const;
 
