@@ -35,5 +35,7 @@ int cmd_test(int argc, char** argv);
 int cmd_disasm(int argc, char** argv);
 int cmd_builtins(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
+int cmd_scan(int argc, char** argv);
+int cmd_rules(int argc, char** argv);
 
 }  // namespace moat::cli

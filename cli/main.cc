@@ -20,6 +20,18 @@ commands:
   test [PATHS...]           run policy tests (*.test.json files)
   inspect FILES... [--input-format auto|json|yaml|cloudformation|serverless|terraform-plan] [--graph]
                             print the normalized document (JSON), or its graph (Graphviz DOT)
+  scan PATHS... [--format text|json|sarif|junit] [--output FILE] [--fail-on SEVERITY]
+                            find every template under PATHS and evaluate the bundled library
+      --policy P              also evaluate these policy files/folders (--no-bundled: only these)
+      --select/--skip X       rule id, id prefix (MOAT-PRIV-*), category or tag; comma lists allowed
+      --param NAME=VALUE      policy parameter (NAME=@FILE reads JSON, e.g. lambda_runtimes=@table.json)
+      --baseline FILE         suppress the findings recorded by --write-baseline FILE
+      --show-unknown          list rules that could not decide (values known only at deploy time)
+      --fail-on S             exit 1 on a finding at or above S (default low; none = never)
+      --errors-ok             a file that cannot be scanned does not make the exit code 2
+      --file-time-limit-ms N  evaluation time limit per file (default 30000)
+  rules [--format text|json|markdown] [--policy P]... [--no-bundled]
+                            list the rules (markdown: the rule catalog, docs/rules.md)
   disasm FILES...           print the bytecode with source lines
   builtins [--format text|json|markdown]
                             list the builtin functions and their signatures
@@ -43,8 +55,10 @@ int main(int argc, char** argv) {
     if (cmd == "disasm") return moat::cli::cmd_disasm(argc, argv);
     if (cmd == "builtins") return moat::cli::cmd_builtins(argc, argv);
     if (cmd == "inspect") return moat::cli::cmd_inspect(argc, argv);
+    if (cmd == "scan") return moat::cli::cmd_scan(argc, argv);
+    if (cmd == "rules") return moat::cli::cmd_rules(argc, argv);
     if (cmd == "version" || cmd == "--version") {
-      std::cout << "moat 0.1.0\n";
+      std::cout << "moat " << moat::version() << "\n";
       return 0;
     }
   } catch (const std::exception& e) {

@@ -10,6 +10,8 @@
 
 namespace moat {
 
+std::string_view version() { return MOAT_VERSION; }
+
 std::string CompileResult::format_diagnostics() const {
   std::string out;
   for (const Diagnostic& d : diagnostics.items()) out += format_diagnostic(*sources, d);

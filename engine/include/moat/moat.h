@@ -81,6 +81,9 @@ class Evaluator {
   std::unique_ptr<Vm> vm_;
 };
 
+// Moat's version ("0.1.0").
+std::string_view version();
+
 // "2026-11-29" or "2026-11-29T10:00:00Z" -> Unix seconds.
 absl::StatusOr<int64_t> parse_date(std::string_view text);
 
