@@ -9,7 +9,8 @@
 
 Documents come from moat.load() (CloudFormation/SAM, serverless.yml, Terraform
 plan JSON, Lambda events, JSON, YAML), moat.loads(), moat.load_event() or a
-plain dict. A compiled Program is thread-safe and evaluates without the GIL;
+plain dict. moat.scan() is `moat scan` (the bundled library over every template
+under a folder, reported as text, JSON, SARIF or JUnit). A compiled Program is thread-safe and evaluates without the GIL;
 moat.dask spreads evaluation over a Dask cluster. See docs/embedding.md.
 """
 
@@ -36,9 +37,11 @@ from ._findings import (
     Result,
 )
 from ._moat import parse_date
+from ._scan import ScanFinding, ScanNotice, ScanReport, ScannedFile, Suppression, scan
 
 __all__ = [
     "Diagnostic", "Document", "DocumentError", "DocumentLike", "Engine", "Error", "EvaluationError", "Finding",
     "INPUT_FORMATS", "Location", "PolicyError", "Program", "Result", "Unknown", "engine_from_sources", "load",
-    "load_event", "loads", "parse_date",
+    "load_event", "loads", "parse_date", "scan", "ScanFinding", "ScanNotice", "ScanReport", "ScannedFile",
+    "Suppression",
 ]

@@ -130,13 +130,16 @@ class Error(Exception):
 
 class PolicyError(Error):
     """The policies did not compile. ``diagnostics`` holds every problem found
-    (errors and warnings, each with file:line:col); ``str()`` shows them all."""
+    (errors and warnings, each with file:line:col); ``str()`` shows them all.
+    (From :func:`moat.scan`, the diagnostics are only in the message.)"""
 
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Sequence[Diagnostic], message: Optional[str] = None) -> None:
         self.diagnostics: List[Diagnostic] = list(diagnostics)
-        errors = self.errors
-        super().__init__(f"{len(errors)} policy error{'s' if len(errors) != 1 else ''}:\n"
-                         + "".join(d.formatted or str(d) + "\n" for d in self.diagnostics))
+        if message is None:
+            errors = self.errors
+            message = (f"{len(errors)} policy error{'s' if len(errors) != 1 else ''}:\n"
+                       + "".join(d.formatted or str(d) + "\n" for d in self.diagnostics))
+        super().__init__(message)
 
     @property
     def errors(self) -> List[Diagnostic]:

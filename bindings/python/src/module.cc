@@ -32,6 +32,7 @@ PYBIND11_MODULE(_moat, m) {
   moat::python::bind_values(m);
   moat::python::bind_documents(m);
   moat::python::bind_engine(m);
+  moat::python::bind_scan(m);
   m.def("parse_date", [](const std::string& text) {
     auto seconds = moat::parse_date(text);
     if (!seconds.ok()) moat::python::raise_status(seconds.status());

@@ -23,5 +23,6 @@ struct PyDocument {
 void bind_values(pybind11::module_& m);
 void bind_documents(pybind11::module_& m);
 void bind_engine(pybind11::module_& m);
+void bind_scan(pybind11::module_& m);
 
 }  // namespace moat::python
