@@ -30,7 +30,9 @@
  * an engine's diagnostics: until its next compile or its free). Strings are
  * UTF-8 and NUL-terminated. Input strings are copied; the caller may free
  * them as soon as the call returns. On failure, out-parameters are set to
- * NULL unless a function says otherwise.
+ * NULL unless a function says otherwise. Accessors that cannot fail return
+ * 0 (counts) or NULL (strings; moat_document_format gives "") for a NULL
+ * handle or an index past the end.
  *
  * THREADS. A moat_program is immutable: any number of threads may call
  * moat_evaluate() on the same program at the same time (each call runs its
