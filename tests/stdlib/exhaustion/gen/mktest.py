@@ -1,5 +1,5 @@
 import json, sys, os
-SAM = os.environ.get('SAM') == '1'
+SAM = os.environ.get('SAM', '1') == '1'  # SAM=0 leaves the SAM cases out
 D=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..') + '/'
 def test(rule, cases, params=None):
     """cases: list of (name, fixture, [(subject, path_or_None)])"""

@@ -1,4 +1,4 @@
-"""Regenerates the exhaustion tests. SAM=1 adds the SAM cases (once the SAM transform loads AWS::Serverless::*)."""
+"""Regenerates the exhaustion tests (SAM cases included; SAM=0 leaves them out)."""
 import os
 import sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mktest import test
@@ -46,6 +46,8 @@ test("MOAT-DOS-010",[
 test("MOAT-DOS-019",[
  ("cfn: REST method default 29 s, HTTP integration 10 s","timeouts-fail.cfn.yaml",[("OrdersPost","/resources/OrdersFunction/timeout"),"SearchIntegration"]),
  ("cfn: functions shorter than their integrations","timeouts-pass.cfn.yaml",[]),
+ ("sam: 60 s function behind the 29 s REST integration SAM generates","timeouts-fail.sam.yaml",[("OrdersFunctionPostMethod","/resources/OrdersFunction/timeout")]),
+ ("sam: 25 s behind an Api event","timeouts-pass.sam.yaml",[]),
  ("serverless: http and httpApi integrations","timeouts-fail.serverless.yml",["ApiGatewayMethodOrdersPost","HttpApiIntegrationSearch"]),
  ("serverless: functions shorter than their integrations","timeouts-pass.serverless.yml",[]),
  ("terraform: REST integration 29 s, HTTP integration 10 s","timeouts-fail.tfplan.json",["aws_api_gateway_integration.post","aws_apigatewayv2_integration.search"]),
@@ -74,6 +76,8 @@ test("MOAT-DOS-004",[
 test("MOAT-DOS-014",[
  ("cfn: public GET on a stage without cache","api-fail.cfn.yaml",[("ProdStage","/resources/ProdStage/cache_cluster_enabled")]),
  ("cfn: cache cluster and method caching","api-pass.cfn.yaml",[]),
+ ("sam: public GET event on a stage without cache","api-fail.sam.yaml",[("CatalogApiprodStage","/resources/CatalogApiprodStage/cache_cluster_enabled")]),
+ ("sam: CacheClusterEnabled and MethodSettings CachingEnabled","api-pass.sam.yaml",[]),
  ("serverless: public GET (no authorizer) on the generated stage","api-fail.serverless.yml",["ApiGatewayStage"]),
  ("serverless: GET behind aws_iam","api-pass.serverless.yml",[]),
  ("terraform: public GET, stage without cache","api-fail.tfplan.json",["aws_api_gateway_stage.prod"]),
@@ -82,6 +86,8 @@ test("MOAT-DOS-014",[
 test("MOAT-DOS-015",[
  ("cfn: POST without validator, public queue at 256 KiB","api-fail.cfn.yaml",[("ItemsPost","/resources/ItemsPost"),("Inbox","/resources/Inbox")]),
  ("cfn: validator and a small MaximumMessageSize","api-pass.cfn.yaml",[]),
+ ("sam: POST event without RequestModel","payload-fail.sam.yaml",[("OrdersFunctionCreateMethod","/resources/OrdersFunctionCreateMethod")]),
+ ("sam: RequestModel with ValidateBody","payload-pass.sam.yaml",[]),
  ("terraform: POST without validator, public queue at 256 KiB","api-fail.tfplan.json",["aws_api_gateway_method.post","aws_sqs_queue.inbox"]),
  ("terraform: request_validator_id and max_message_size","api-pass.tfplan.json",[]),
 ])
@@ -187,7 +193,9 @@ test("MOAT-DOS-012",[
 test("MOAT-DOS-013",[
  ("cfn: on-demand without OnDemandThroughput, provisioned without scaling","cost-fail.cfn.yaml",[("Orders","/resources/Orders/billing_mode"),"Legacy"]),
  ("cfn: OnDemandThroughput, scalable target","cost-pass.cfn.yaml",[]),
- ("sam: SimpleTable (provisioned, no scaling)","cost-fail.sam.yaml",["Orders"]),
+ ("sam: SimpleTable without ProvisionedThroughput (on demand, no OnDemandThroughput)","cost-fail.sam.yaml",[("Orders","/resources/Orders/billing_mode")]),
+ ("sam: SimpleTable with ProvisionedThroughput and no scalable target","table-fail.sam.yaml",[("Orders","/resources/Orders/billing_mode")]),
+ ("sam: SimpleTable with ProvisionedThroughput and a scalable target","table-pass.sam.yaml",[]),
  ("serverless: on-demand table without cap","cost-fail.serverless.yml",["Orders"]),
  ("serverless: OnDemandThroughput","cost-pass.serverless.yml",[]),
  ("terraform: PAY_PER_REQUEST without on_demand_throughput","cost-fail.tfplan.json",["aws_dynamodb_table.orders"]),
