@@ -26,6 +26,12 @@ const std::vector<std::string>& category_order() {
   return v;
 }
 
+// GitHub's heading anchors are lower case.
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string cell(std::string s) {
   for (char& c : s)
     if (c == '\n') c = ' ';
@@ -72,7 +78,7 @@ std::string markdown(const Program& program) {
     out += "## " + cat + "\n\n" + category_titles().at(cat) + ".\n\n";
     out += "| Id | Title | Severity | Formats |\n|---|---|---|---|\n";
     for (const RuleInfo* r : rules)
-      out += "| [" + r->id + "](#" + r->id + ") | " + cell(r->title) + " | " + r->severity + " | " + fmt(r->formats) + " |\n";
+      out += "| [" + r->id + "](#" + lower(r->id) + ") | " + cell(r->title) + " | " + r->severity + " | " + fmt(r->formats) + " |\n";
     out += "\n";
     for (const RuleInfo* r : rules) {
       out += "### " + r->id + "\n\n**" + r->title + "** · " + r->severity + " · " + r->category + " · " + fmt(r->formats) + "\n\n";

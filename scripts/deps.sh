@@ -12,7 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev libyaml-dev libre2-dev zlib1g-dev
   python3 python3-dev python3-venv python3-setuptools python3-wheel python3-pytest
   pybind11-dev python3-pybind11 python3-distributed
-  jq
+  jq python3-jsonschema
 )
 
 missing=()

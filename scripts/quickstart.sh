@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The first command of the README: install, build, and run Moat's main job
-# on an example (check the example policies, then evaluate them over the
-# benchmark's 1k-resource document).
+# on an example: `moat scan` of a small serverless application
+# (examples/app/template.yaml, AWS SAM) with the bundled rule library.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/deps.sh"
@@ -9,13 +9,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 moat="$root/build/cli/moat"
 cd "$root"  # relative paths read better in the output
 echo
-echo "\$ moat check examples/bench/rules.moat"
-"$moat" check examples/bench/rules.moat
-echo
-echo "\$ moat eval --policy examples/bench/rules.moat --input examples/bench/sample.json"
+echo "\$ moat scan examples/app"
 set +e
-"$moat" eval --policy examples/bench/rules.moat --input examples/bench/sample.json --now 2026-11-29 --report-unknown
+"$moat" scan examples/app --now 2026-11-29
 status=$?
 set -e
-# Exit status 1 means "findings": that is the expected outcome here.
+# Exit status 1 means "findings at or above --fail-on": the expected outcome here.
 [ "$status" -le 1 ]

@@ -145,6 +145,10 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
   }
 
   EvalOptions eval = options.eval;
+  // UNKNOWN outcomes are always collected so that they are counted per kept
+  // rule (--select must narrow the "undecided" count too); they are listed
+  // only when the caller asked for them.
+  eval.report_unknown = true;
   if (options.file_time_limit_ms && (eval.budgets.max_wall_ms == 0 || eval.budgets.max_wall_ms > options.file_time_limit_ms))
     eval.budgets.max_wall_ms = options.file_time_limit_ms;
   auto evaluator = Evaluator::create(compiled.program, eval);
@@ -198,10 +202,13 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
       // whole truth, so the file is an error, not a partial clean result.
       file.error = path + ": evaluation stopped: " + evaluated.errors.front();
     }
-    file.unknown_count = evaluated.unknown_count;
     for (Finding& f : evaluated.findings) {
       auto rule = rules_by_id.find(f.rule_id);
       if (rule != rules_by_id.end() && !filter.keeps(*rule->second)) continue;
+      if (f.outcome == Outcome::kUnknown) {
+        ++file.unknown_count;
+        if (!options.eval.report_unknown) continue;
+      }
       ScanFinding sf;
       sf.snippet = f.location ? snippet_of(text, f.location->line) : std::string();
       sf.fingerprint = fingerprint(f, path);
