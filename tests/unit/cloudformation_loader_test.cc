@@ -250,7 +250,7 @@ TEST(CloudFormationLoader, ErrorsHaveLocations) {
   EXPECT_FALSE(load_template(bomb, "bomb.yaml").ok());
 }
 
-TEST(CloudFormationLoader, SamResourcesAreSkippedWithAWarning) {
+TEST(CloudFormationLoader, SamResourcesAreExpandedUnderTheTransform) {
   auto d = load(R"(Transform: AWS::Serverless-2016-10-31
 Resources:
   Fn:
@@ -259,10 +259,15 @@ Resources:
   Q:
     Type: AWS::SQS::Queue
 )");
-  EXPECT_TRUE(has_warning(d, "SAM transform not supported yet"));
   EXPECT_EQ(d.format, "sam");
   EXPECT_EQ(res(d, "Q", "type"), "\"aws.sqs.queue\"");
-  EXPECT_EQ(res(d, "Fn", "type"), "null");
+  EXPECT_EQ(res(d, "Fn", "type"), "\"aws.lambda.function\"");
+  EXPECT_EQ(res(d, "Fn", "native_type"), "\"AWS::Serverless::Function\"");
+  EXPECT_EQ(res(d, "FnRole", "derived_from"), "\"Fn\"");
+  // Without the Transform, SAM types are not CloudFormation's: skipped.
+  auto plain = load("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n");
+  EXPECT_TRUE(has_warning(plain, "needs Transform: AWS::Serverless-2016-10-31"));
+  EXPECT_EQ(res(plain, "Fn", "type"), "null");
 }
 
 TEST(CloudFormationLoader, LocationsPointAtProperties) {

@@ -1,5 +1,6 @@
 #include "documents/cloudformation/cfn_loader.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -7,6 +8,7 @@
 #include "documents/cloudformation/cfn_intrinsics.h"
 #include "documents/cloudformation/cfn_normalize.h"
 #include "documents/cloudformation/cfn_parse.h"
+#include "documents/sam/sam_transform.h"
 
 namespace moat::cfn {
 
@@ -45,6 +47,36 @@ Value location_value(Context& ctx, const Location& l, std::string_view pointer) 
 }
 
 namespace {
+
+// A resource normalized from what the SAM transform generated, with the SAM
+// view: the SAM resource's own main resource keeps the SAM type and
+// properties; the others name the SAM resource they derive from and point
+// at it (or at the event that made them).
+Value finish_sam(Context& ctx, const Value& built, const sam::Generated& g) {
+  std::vector<Member> members;
+  auto set = [&](std::string_view key, Value v) {
+    for (Member& m : members)
+      if (m.key.as_string() == key) {
+        m.value = v;
+        return;
+      }
+    members.push_back(Member{ctx.str(key), v});
+  };
+  for (const Member& m : built.as_map()) members.push_back(m);
+  set("native_type", ctx.str(g.native_type));
+  set("location", location_value(ctx, g.location, g.pointer));
+  set("derived_from", g.derived_from.empty() ? Value() : ctx.str(g.derived_from));
+  for (const auto& [k, v] : g.extra) set(k, v);
+  if (g.derived_from.empty()) set("native", g.native.is_null() ? make_map(ctx.arena, {}) : g.native);
+  Value out = make_map(ctx.arena, members);
+  ctx.locations.add(out.identity(), g.location);
+  for (const Member& m : members) {
+    std::string key(m.key.as_string());
+    const Location* at = ctx.locations.find_member(built.identity(), key);
+    ctx.locations.add_member(out.identity(), key, at && g.derived_from.empty() ? *at : g.location);
+  }
+  return out;
+}
 
 Value parameters_doc(Context& ctx, const Value& params) {
   MapBuilder out;
@@ -91,7 +123,8 @@ std::vector<LoadedResource> load_resources(Context& ctx, Resolver& resolver, con
     }
     std::string_view native_type = type->as_string();
     if (native_type.starts_with("AWS::Serverless::")) {
-      ctx.warn(cat("resource ", id, " (", native_type, "): SAM transform not supported yet; skipped"));
+      // Expanded by the SAM transform when the template declares it.
+      ctx.warn(cat("resource ", id, " (", native_type, ") needs Transform: AWS::Serverless-2016-10-31; skipped"));
       continue;
     }
     const Value* props_ptr = member(m.value, "Properties");
@@ -162,8 +195,16 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
   Context ctx(arena, parsed->positions, name);
   ctx.current = Location{name, 1, 1};
   ctx.warnings = std::move(parsed->warnings);
-  Resolver resolver(ctx, root);
   const bool sam = is_sam(root);
+  // SAM: the resolver and the normalizers see the expanded Resources.
+  std::optional<sam::Transform> transform;
+  Value cfn_root = root;
+  if (const Value* r = member(root, "Resources"); sam && r && r->is_map()) {
+    transform.emplace(ctx, parsed->positions, root);
+    transform->run();
+    cfn_root = transform->with(root, "Resources", transform->resources());
+  }
+  Resolver resolver(ctx, cfn_root);
 
   // Conditions first: their warnings (cycles, undefined names) come once.
   MapBuilder conditions;
@@ -181,7 +222,16 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
   if (res == nullptr || !res->is_map()) {
     ctx.warn("template has no Resources map", Location{name, 1, 1});
   } else {
-    resources = load_resources(ctx, resolver, *res, "/Resources", edges);
+    resources = load_resources(ctx, resolver, *member(cfn_root, "Resources"), "/Resources", edges);
+  }
+  if (transform) {
+    absl::flat_hash_map<std::string, const sam::Generated*> by_id;
+    for (const sam::Generated& g : transform->generated()) by_id[g.id] = &g;
+    for (LoadedResource& l : resources)
+      if (auto it = by_id.find(l.id); it != by_id.end()) {
+        l.value = finish_sam(ctx, l.value, *it->second);
+        l.location = it->second->location;
+      }
   }
 
   // The document.

@@ -27,6 +27,7 @@ void method(ResourceContext& r) {
   r.set("authorization_scopes", "AuthorizationScopes", Conv::kList);
   r.set_ref("request_validator", "RequestValidatorId");
   r.set("request_parameters", "RequestParameters");
+  r.set("request_models", "RequestModels");
   r.set("integration.type", "Integration.Type");
   r.set("integration.uri", "Integration.Uri");
   r.set("integration.http_method", "Integration.IntegrationHttpMethod");

@@ -1,5 +1,7 @@
 // AWS::IAM::* -> aws.iam.*
+#include "documents/aws_tables/aws_tables.h"
 #include "documents/cloudformation/cfn_normalize.h"
+#include "documents/json_reader.h"
 
 namespace moat::cfn {
 
@@ -17,6 +19,53 @@ Value inline_policies(ResourceContext& r, const Value& policies) {
     out.push_back(b.build(r.ctx));
   }
   return make_list(r.ctx.arena, out);
+}
+
+// The ARN a ManagedPolicyArns item names when the template alone decides
+// it: a string, or a Fn::Sub whose only variable is the partition (how SAM
+// and most templates write AWS-managed ARNs).
+std::string managed_arn(const Value& raw) {
+  if (raw.is_string()) return std::string(raw.as_string());
+  const Value* sub = member(raw, "Fn::Sub");
+  if (sub == nullptr || !sub->is_string()) return "";
+  std::string s(sub->as_string());
+  constexpr std::string_view kPartition = "${AWS::Partition}";
+  if (size_t at = s.find(kPartition); at != std::string::npos) s.replace(at, kPartition.size(), "aws");
+  return s.find("${") == std::string::npos ? s : "";
+}
+
+// `policies` (inline ones first) plus one {name, arn, managed: true,
+// statements} per AWS-managed policy of ManagedPolicyArns that the compiled
+// table knows, so statement rules see what AmazonDynamoDBFullAccess grants.
+void set_policies(ResourceContext& r) {
+  std::vector<Value> out;
+  const Value* inline_p = r.get("Policies");
+  if (inline_p) {
+    Value v = inline_policies(r, *inline_p);
+    if (!v.is_list()) {
+      r.put("policies", v, "Policies");
+      return;
+    }
+    for (const Value& p : v.as_list()) out.push_back(p);
+  }
+  size_t inline_count = out.size();
+  if (const Value* arns = r.raw("ManagedPolicyArns"); arns && arns->is_list())
+    for (const Value& item : arns->as_list()) {
+      const aws_tables::ManagedPolicy* p = aws_tables::find_managed_policy(managed_arn(item));
+      if (p == nullptr) continue;
+      Value statements;
+      if (!read_json(p->statements, r.ctx.arena, JsonLimits{}, &statements, nullptr)) continue;
+      MapBuilder doc;
+      doc.set("Statement", statements);
+      MapBuilder b;
+      b.set("name", r.ctx.str(p->name));
+      b.set("arn", r.ctx.str(p->arn));
+      b.set("managed", Value::boolean(true));
+      b.set("statements", r.statements(doc.build(r.ctx)));
+      out.push_back(b.build(r.ctx));
+    }
+  if (inline_p || out.size() > inline_count)
+    r.put("policies", make_list(r.ctx.arena, out), inline_p ? "Policies" : "ManagedPolicyArns");
 }
 
 // Properties that list roles/users/groups by name: ids, plus "attached_to" edges.
@@ -37,7 +86,7 @@ void role(ResourceContext& r) {
   if (const Value* doc = r.get("AssumeRolePolicyDocument")) {
     r.put("assume_role_policy.statements", r.statements(*doc), "AssumeRolePolicyDocument");
   }
-  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  set_policies(r);
   r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
   if (const Value* arns = r.get("ManagedPolicyArns"); arns && arns->is_list())
     for (const Value& a : arns->as_list()) {
@@ -81,7 +130,7 @@ void role_policy(ResourceContext& r) {
 
 void user(ResourceContext& r) {
   r.set("name", "UserName");
-  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  set_policies(r);
   r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
   r.set("groups", "Groups", Conv::kList);
   r.set("login_profile", "LoginProfile", Conv::kSnake);
@@ -89,7 +138,7 @@ void user(ResourceContext& r) {
 
 void group(ResourceContext& r) {
   r.set("name", "GroupName");
-  if (const Value* p = r.get("Policies")) r.put("policies", inline_policies(r, *p), "Policies");
+  set_policies(r);
   r.set("managed_policy_arns", "ManagedPolicyArns", Conv::kList);
 }
 
