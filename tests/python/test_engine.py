@@ -88,6 +88,8 @@ def test_unknown_parameter_is_a_value_error():
 def test_missing_policy_file():
     with pytest.raises(FileNotFoundError):
         moat.Engine().add_policy_file("/nonexistent/x.moat")
+    with pytest.raises(FileNotFoundError):
+        moat.Engine().add_policy("polices/org.moat")
 
 
 def test_budget_stops_evaluation_with_an_error(engine):

@@ -36,7 +36,7 @@ class Document:
         self._doc = native
 
     @classmethod
-    def from_python(cls, data: Mapping[str, Any], name: str = "<dict>") -> "Document":
+    def from_python(cls, data: Mapping[str, Any], name: str = "<dict>") -> Document:
         """The document made of ``data`` as it is: dicts, lists, str, int, float, bool, None
         and :class:`Unknown`. No template normalization happens (for that, load the
         template's text or file); findings have no file location."""
@@ -199,7 +199,7 @@ def _result(raw: Any, document: str) -> Result:
 class Engine:
     """Collects policies and options, and compiles them into a :class:`Program`.
 
-    >>> engine = moat.Engine(params={"max_timeout": 600}, now="2026-11-29")
+    >>> engine = moat.Engine(params={"acme.max_timeout": 600}, now="2026-11-29")
     >>> engine.add_policy("policies/")           # a file, a directory, or policy text
     >>> engine.add_bundled()                     # Moat's rule library
     >>> for finding in engine.evaluate(moat.load("template.yaml")):
@@ -235,26 +235,29 @@ class Engine:
         """The keyword arguments the engine was created with (``now`` as Unix seconds)."""
         return dict(self._options)
 
-    def add_policy(self, source: Union[str, "os.PathLike[str]"], *, name: Optional[str] = None) -> "Engine":
+    def add_policy(self, source: Union[str, "os.PathLike[str]"], *, name: Optional[str] = None) -> Engine:
         """Add policies: a path (a ``.moat`` file, or a directory of them) or policy text.
 
         A ``str`` is a path when it names an existing file or directory and
-        holds no newline; anything else is policy text (named ``name``, default
-        "<policy>"). Use :meth:`add_policy_text` / :meth:`add_policy_file` to be explicit.
+        holds no newline (a missing ``*.moat`` name is FileNotFoundError); anything
+        else is policy text (named ``name``, default "<policy>"). Use :meth:`add_policy_text` / :meth:`add_policy_file` to be explicit.
         Returns the engine, so calls chain.
         """
         if isinstance(source, os.PathLike) or ("\n" not in source and os.path.exists(source)):
             return self.add_policy_file(source)
+        if "\n" not in source and source.endswith(".moat"):
+            # A mistyped file name, not a one-line policy.
+            raise FileNotFoundError(f"{source}: no such policy file")
         return self.add_policy_text(source, name=name or "<policy>")
 
-    def add_policy_text(self, text: str, *, name: str = "<policy>") -> "Engine":
+    def add_policy_text(self, text: str, *, name: str = "<policy>") -> Engine:
         """Add policy text; ``name`` appears in diagnostics and policy locations."""
         self._engine.add_source(name, text)
         self.sources.append(("text", name, text))
         self._program = None
         return self
 
-    def add_policy_file(self, path: PathLike) -> "Engine":
+    def add_policy_file(self, path: PathLike) -> Engine:
         """Add a ``.moat`` file, or every ``*.moat`` under a directory with its data files
         (``data/NAME.json``), sorted. Read now."""
         path = os.fspath(path)
@@ -263,7 +266,7 @@ class Engine:
         self._program = None
         return self
 
-    def add_bundled(self) -> "Engine":
+    def add_bundled(self) -> Engine:
         """Add Moat's bundled rule library (compiled into the module; files named
         "stdlib:<category>/<file>.moat" in diagnostics)."""
         self._engine.add_bundled()
