@@ -103,7 +103,9 @@ void usage_plan(Transform& t, const Transform::ApiInfo& api, const Value& stage_
   const Value* auth = member(api.props, "Auth");
   const Value* plan = auth ? member(*auth, "UsagePlan") : nullptr;
   if (plan == nullptr || !plan->is_map()) return;
-  std::string create = text(member(*plan, "CreateUsagePlan"));
+  const Value* create_prop = member(*plan, "CreateUsagePlan");
+  Value create_value = create_prop ? t.literal(*create_prop) : Value();
+  std::string create = text(&create_value);
   if (create != "PER_API" && create != "SHARED") return;
   std::string prefix = create == "SHARED" ? "Serverless" : api.id;
   std::string plan_id = cat(prefix, "UsagePlan");

@@ -90,8 +90,10 @@ void sns(Transform& t, const Event& e, const Target& target) {
       if (const Value* en = member(*sqs, "Enabled")) enabled = *en;
     }
     if (!(sqs->is_map() && member(*sqs, "QueueArn"))) t.add_for_event(queue, "AWS::SQS::Queue", t.map({}), e);
+    std::string policy_id = cat(e.owner, e.name, "QueuePolicy");
+    if (sqs->is_map() && member(*sqs, "QueuePolicyLogicalId")) policy_id = text(member(*sqs, "QueuePolicyLogicalId"));
     t.add_for_event(
-        cat(e.owner, e.name, "QueuePolicy"), "AWS::SQS::QueuePolicy",
+        policy_id, "AWS::SQS::QueuePolicy",
         t.map({{"Queues", t.list({queue_url})},
                {"PolicyDocument",
                 t.map({{"Version", t.str("2012-10-17")},

@@ -144,7 +144,9 @@ void deployment_preference(Transform& t, const std::string& id, const Value& pro
 void expand_function(Transform& t, const std::string& id, const Value& resource, const Value& props) {
   (void)resource;
   // AutoPublishAlias: a version and an alias; events then invoke the alias.
-  std::string alias_name = text(member(props, "AutoPublishAlias"));
+  const Value* alias_prop = member(props, "AutoPublishAlias");
+  Value alias_value = alias_prop ? t.literal(*alias_prop) : Value();
+  std::string alias_name = text(&alias_value);
   std::string alias_id;
   Target target{id, t.ref(id), t.get_att(id, "Arn")};
   if (!alias_name.empty()) {

@@ -89,6 +89,15 @@ Value Transform::with(const Value& base, std::string_view key, Value v) {
   return built;
 }
 
+Value Transform::literal(const Value& v) const {
+  const Value* r = member(v, "Ref");
+  const Value* params = member(root_, "Parameters");
+  if (r == nullptr || !r->is_string() || params == nullptr) return v;
+  const Value* p = member(*params, r->as_string());
+  const Value* d = p ? member(*p, "Default") : nullptr;
+  return d ? *d : v;
+}
+
 bool Transform::exists(std::string_view id) const {
   return index_.contains(std::string(id)) || template_resource(id) != nullptr;
 }

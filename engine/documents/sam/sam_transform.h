@@ -125,6 +125,10 @@ class Transform {
   RoleAdditions& role_additions(std::string_view owner) { return role_additions_[std::string(owner)]; }
 
   const Value& root() const { return root_; }
+  // `v`, or the Default of the parameter when `v` is {Ref: Parameter}: SAM
+  // resolves such references itself for a few properties (AutoPublishAlias,
+  // UsagePlan.CreateUsagePlan).
+  Value literal(const Value& v) const;
 
  private:
   void expand(const std::string& id, std::string_view type, const Value& resource, const Value& props);
