@@ -425,6 +425,17 @@ PrincipalClass classify_principal(std::string_view p, std::string_view key) {
   return PrincipalClass::kOther;
 }
 
+// The IAM key of a principal map key: the raw policy shape ("Service") or
+// the normalized statement shape (docs/documents.md: "service", "aws",
+// "federated", "canonical_user"), so both classify alike.
+std::string_view iam_principal_key(std::string_view key) {
+  if (key == "service") return "Service";
+  if (key == "federated") return "Federated";
+  if (key == "canonical_user") return "CanonicalUser";
+  if (key == "aws") return "AWS";
+  return key;
+}
+
 // Walks a principal (string, list, or {"AWS": ..., "Service": ...} map),
 // keeping the most permissive class and the first undefined element by the
 // VM's precedence (error, unknown, missing). Returns an error value for a
@@ -455,7 +466,8 @@ struct PrincipalWalk {
         return Value::null();
       case Kind::kMap:
         for (const Member& m : v.as_map())
-          if (Value err = visit(m.value, m.key.as_string(), depth + 1); err.is_error()) return err;
+          if (Value err = visit(m.value, iam_principal_key(m.key.as_string()), depth + 1); err.is_error())
+            return err;
         return Value::null();
       case Kind::kMissing:
       case Kind::kUnknown:
@@ -589,7 +601,8 @@ void register_aws_builtins(BuiltinRegistry& r) {
       .params = {{"p", Type::kAny}},
       .result = Type::kString,
       .summary = "Classifies a policy principal (a string, a list, or a map such as {AWS: ..., "
-                 "Service: ..., Federated: ...}): wildcard ('*', or any principal containing '*'), "
+                 "Service: ..., Federated: ...}, or the normalized {aws, service, federated, "
+                 "canonical_user} of the document model): wildcard ('*', or any principal containing '*'), "
                  "account (12-digit id or "
                  ":root ARN), canonical_user, federated (Federated key, identity providers, "
                  "SAML/OIDC providers), role (role or assumed-role ARN), user, service "

@@ -7,6 +7,7 @@
 #include "documents/cloudformation/cfn_loader.h"
 #include "documents/serverless/sls_loader.h"
 #include "documents/terraform/tf_loader.h"
+#include "value/arena.h"
 
 namespace moat {
 
@@ -68,6 +69,30 @@ bool has_aws_type(std::string_view text) {
   return false;
 }
 
+// The format the parsed top-level keys say, whatever their column (valid
+// YAML may indent the whole document): "" when they say none. Only called
+// when the quick textual checks found nothing, so the common case parses once.
+std::string detect_yaml_by_content(std::string_view text) {
+  Arena arena;
+  Value root;
+  YamlLimits limits;
+  try {
+    if (!read_yaml(text, arena, limits, &root, nullptr) || !root.is_map()) return "";
+  } catch (const MemoryBudgetExceeded&) {
+    return "";  // the loader reports the budget when it parses for real
+  }
+  const MapRep& top = root.as_map();
+  if (top.find("AWSTemplateFormatVersion")) return "cloudformation";
+  if (const Value* res = top.find("Resources"); res && res->is_map())
+    for (const Member& m : res->as_map())
+      if (const Value* type = m.value.is_map() ? m.value.as_map().find("Type") : nullptr;
+          type && type->is_string() &&
+          (type->as_string().starts_with("AWS::") || type->as_string().starts_with("Custom::")))
+        return "cloudformation";
+  if (top.find("service") && top.find("provider")) return "serverless";
+  return "";
+}
+
 }  // namespace
 
 std::string TemplateWarning::describe() const {
@@ -84,6 +109,8 @@ std::string detect_input_format(std::string_view text, std::string_view name) {
       (has_key(text, "planned_values", true) || has_key(text, "resource_changes", true)))
     return "terraform-plan";
   if (!json && has_key(text, "service", false) && has_key(text, "provider", false)) return "serverless";
+  if (!json)
+    if (std::string by_content = detect_yaml_by_content(text); !by_content.empty()) return by_content;
   return json ? "json" : "yaml";
 }
 

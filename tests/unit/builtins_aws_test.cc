@@ -572,6 +572,43 @@ TEST_F(AwsBuiltinsTest, PrincipalClass) {
   }
 }
 
+// The normalized statement shape of the document model (docs/documents.md):
+// lower-case keys, every value a list; classified as the raw IAM shape.
+TEST_F(AwsBuiltinsTest, PrincipalClassNormalizedShape) {
+  const std::string canonical(64, 'b');
+  const Value role = str("arn:aws:iam::123456789012:role/app");
+  const std::vector<std::pair<Value, std::string_view>> cases = {
+      {map({{"service", list({str("s3.amazonaws.com")})}}), "service"},
+      {map({{"service", list({str("lambda.amazonaws.com"), str("edgelambda.amazonaws.com")})}}), "service"},
+      {map({{"federated", list({str("cognito-identity.amazonaws.com")})}}), "federated"},
+      {map({{"federated", list({str("arn:aws:iam::123456789012:saml-provider/Okta")})}}), "federated"},
+      {map({{"canonical_user", list({str(canonical)})}}), "canonical_user"},
+      {map({{"aws", list({role})}}), "role"},
+      {map({{"aws", list({str("123456789012")})}}), "account"},
+      {map({{"aws", list({str("*")})}}), "wildcard"},
+      {map({{"aws", list({role})}, {"service", list({str("lambda.amazonaws.com")})}}), "role"},
+      {map({{"service", list({str("*.amazonaws.com")})}}), "wildcard"},
+      {map({{"service", list({})}}), "other"},
+  };
+  for (const auto& [principal, want] : cases) {
+    Value v = call("principal_class", {principal});
+    ASSERT_TRUE(v.is_string()) << to_json(principal) << ": " << to_json(v);
+    EXPECT_EQ(v.as_string(), want) << to_json(principal);
+  }
+  const std::vector<std::pair<Value, bool>> public_cases = {
+      {map({{"aws", list({str("*")})}}), true},
+      {map({{"aws", list({str("123456789012"), str("*")})}}), true},
+      {map({{"service", list({str("sns.amazonaws.com")})}}), false},
+      {map({{"federated", list({str("cognito-identity.amazonaws.com")})}}), false},
+      {map({{"aws", list({role})}}), false},
+  };
+  for (const auto& [principal, want] : public_cases) {
+    Value v = call("is_public_principal", {principal});
+    ASSERT_TRUE(v.is_bool()) << to_json(principal) << ": " << to_json(v);
+    EXPECT_EQ(v.as_bool(), want) << to_json(principal);
+  }
+}
+
 TEST_F(AwsBuiltinsTest, PrincipalUndefinedElements) {
   Value unknown = make_unknown(arena_, "unresolved Ref to parameter TrustedAccount");
   Value error = make_error(arena_, "type_error", "boom");

@@ -289,6 +289,189 @@ TEST(ServerlessLoader, RuleAndOtherEvents) {
   EXPECT_TRUE(has_warning(d, "event type unknownThing is not modeled"));
 }
 
+// Permissions carry the SourceArn / SourceAccount the Framework writes;
+// ARNs built from pseudo parameters are unknowns showing the text.
+TEST(ServerlessLoader, EventPermissionsAsTheFramework) {
+  auto d = load(fn(R"(      - http: GET /a
+      - httpApi: GET /b
+      - s3: photos
+      - sns: alerts
+      - sns: {arn: arn:aws:sns:us-east-1:123456789012:ext, topicName: ext}
+      - schedule: rate(5 minutes)
+      - eventBridge: {pattern: {source: [aws.ec2]}}
+      - alb: {listenerArn: arn:aws:elasticloadbalancing:us-east-1:1:listener/app/a/b/c, priority: 1, conditions: {path: /x}}
+      - websocket: $connect
+      - cloudwatchLog: /aws/lambda/one
+      - cloudwatchLog: /aws/lambda/other
+      - cognitoUserPool: {pool: users, trigger: PreSignUp}
+)"));
+  auto perm = [&](std::string_view id, std::string_view key) { return res(d, id, key); };
+  EXPECT_EQ(perm("HelloLambdaPermissionApiGateway", "source_arn"),
+            R"("<unknown: Fn::Join 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ApiGatewayRestApi}/*/*' is known at deploy time>")");
+  EXPECT_EQ(perm("HelloLambdaPermissionHttpApi", "source_arn"),
+            R"("<unknown: Fn::Join 'arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*' is known at deploy time>")");
+  EXPECT_EQ(perm("HelloLambdaPermissionPhotosS3", "source_arn"),
+            R"("<unknown: Fn::Join 'arn:${AWS::Partition}:s3:::photos' is known at deploy time>")");
+  EXPECT_EQ(perm("HelloLambdaPermissionPhotosS3", "source_account"),
+            R"("<unknown: AWS::AccountId is known at deploy time>")");
+  EXPECT_NE(perm("HelloLambdaPermissionAlertsSNS", "source_arn").find(":sns:${AWS::Region}:${AWS::AccountId}:alerts"),
+            std::string::npos);
+  EXPECT_EQ(perm("HelloLambdaPermissionExtSNS", "source_arn"), R"("arn:aws:sns:us-east-1:123456789012:ext")");
+  EXPECT_EQ(perm("HelloLambdaPermissionEventsRuleSchedule6", "source_arn"), R"("HelloEventsRuleSchedule6")");
+  EXPECT_TRUE(has_edge(d, "triggers", "HelloEventsRuleSchedule6", "HelloLambdaFunction"));
+  EXPECT_NE(perm("HelloEventBridgeLambdaPermission7", "source_arn").find("rule/svc-dev-hello-rule-7"), std::string::npos)
+      << perm("HelloEventBridgeLambdaPermission7", "source_arn");
+  EXPECT_EQ(perm("HelloLambdaPermissionAlb", "source_arn"), R"("HelloAlbTargetGroupC1")");
+  EXPECT_EQ(perm("HelloLambdaPermissionRegisterTarget", "source_arn"), "null");
+  EXPECT_EQ(perm("HelloLambdaPermissionWebsockets", "source_arn"), "null");  // the Framework sets none
+  // One permission for the function's log groups: their common prefix.
+  EXPECT_NE(perm("HelloLambdaPermissionLogsSubscriptionFilterCloudWatchLog", "source_arn").find("log-group:/aws/lambda/o*:*"),
+            std::string::npos)
+      << perm("HelloLambdaPermissionLogsSubscriptionFilterCloudWatchLog", "source_arn");
+  EXPECT_EQ(perm("HelloLambdaPermissionCognitoUserPoolUsersTriggerSourcePreSignUp", "source_arn"),
+            R"("CognitoUserPoolUsers")");
+}
+
+TEST(ServerlessLoader, LogGroupPerFunction) {
+  auto d = load(R"(service: svc
+provider:
+  name: aws
+  logRetentionInDays: 14
+functions:
+  a: {handler: a.h}
+  b: {handler: b.h, name: custom-b, logRetentionInDays: 365}
+  c: {handler: c.h, disableLogs: true}
+)");
+  EXPECT_EQ(res(d, "ALogGroup", "type"), R"("aws.logs.log_group")");
+  EXPECT_EQ(res(d, "ALogGroup", "name"), R"("/aws/lambda/svc-dev-a")");
+  EXPECT_EQ(res(d, "ALogGroup", "retention_days"), "14");
+  EXPECT_EQ(res(d, "ALogGroup", "native_type"), R"("serverless.function.log_group")");
+  EXPECT_EQ(res(d, "BLogGroup", "name"), R"("/aws/lambda/custom-b")");
+  EXPECT_EQ(res(d, "BLogGroup", "retention_days"), "365");
+  EXPECT_EQ(res(d, "CLogGroup", "type"), "null");
+  EXPECT_TRUE(has_edge(d, "logs_to", "ALambdaFunction", "ALogGroup"));
+  auto silent = load("service: s\nprovider: {name: aws}\nfunctions:\n  a: {handler: a.h}\n");
+  EXPECT_EQ(res(silent, "ALogGroup", "retention_days"), "null");  // never expires: absent
+}
+
+TEST(ServerlessLoader, DestinationsAndOnError) {
+  auto d = load(R"(service: svc
+provider: {name: aws}
+functions:
+  trigger:
+    handler: t.h
+    maximumRetryAttempts: 1
+    maximumEventAge: 3600
+    onError: arn:aws:sns:us-east-1:123456789012:dlq
+    destinations:
+      onSuccess: target
+      onFailure: arn:aws:sqs:us-east-1:123456789012:failed
+  typed:
+    handler: t.h
+    destinations:
+      onFailure: {type: sns, arn: !Ref Failures}
+  target: {handler: t.h}
+resources:
+  Resources:
+    Failures: {Type: AWS::SNS::Topic}
+)");
+  const std::string ev = "TriggerLambdaEvConf";
+  EXPECT_EQ(res(d, ev, "type"), R"("aws.lambda.event_invoke_config")");
+  EXPECT_EQ(res(d, ev, "function"), R"("TriggerLambdaFunction")");
+  EXPECT_EQ(res(d, ev, "on_success"), R"("TargetLambdaFunction")");
+  EXPECT_EQ(res(d, ev, "on_failure"), R"("arn:aws:sqs:us-east-1:123456789012:failed")");
+  EXPECT_EQ(res(d, ev, "maximum_retry_attempts"), "1");
+  EXPECT_EQ(res(d, ev, "maximum_event_age"), "3600");
+  EXPECT_EQ(res(d, ev, "qualifier"), R"("$LATEST")");
+  EXPECT_EQ(res(d, "TypedLambdaEvConf", "on_failure"), R"("Failures")");
+  EXPECT_TRUE(has_edge(d, "dead_letter", "TypedLambdaFunction", "Failures"));
+  EXPECT_EQ(res(d, "TriggerLambdaFunction", "dead_letter_target"), R"("arn:aws:sns:us-east-1:123456789012:dlq")");
+  EXPECT_EQ(res(d, "TargetLambdaEvConf", "type"), "null");
+  // The shared role may reach the destinations.
+  std::string policies = res(d, "IamRoleLambdaExecution", "policies");
+  EXPECT_NE(policies.find(R"("actions":["sqs:SendMessage"])"), std::string::npos) << policies;
+  EXPECT_NE(policies.find(R"("actions":["sns:Publish"])"), std::string::npos) << policies;
+  EXPECT_NE(policies.find(R"("actions":["lambda:InvokeFunction"])"), std::string::npos) << policies;
+}
+
+TEST(ServerlessLoader, ApiKeysAndUsagePlan) {
+  auto d = load(R"(service: svc
+provider:
+  name: aws
+  apiGateway:
+    apiKeys:
+      - plain-key
+      - {name: given, value: abcdefghij0123456789, description: fixed}
+    usagePlan:
+      quota: {limit: 5000, period: MONTH}
+      throttle: {burstLimit: 200, rateLimit: 100}
+functions:
+  a: {handler: a.h, events: [{http: {method: get, path: /x, private: true}}]}
+)");
+  EXPECT_EQ(res(d, "ApiGatewayApiKey1", "type"), R"("aws.apigateway.api_key")");
+  EXPECT_EQ(res(d, "ApiGatewayApiKey1", "name"), R"("plain-key")");
+  EXPECT_EQ(res(d, "ApiGatewayApiKey1", "value"), "null");
+  EXPECT_EQ(res(d, "ApiGatewayApiKey2", "value"), R"("abcdefghij0123456789")");
+  EXPECT_EQ(res(d, "ApiGatewayApiKey2", "enabled"), "true");
+  EXPECT_EQ(res(d, "ApiGatewayUsagePlan", "type"), R"("aws.apigateway.usage_plan")");
+  EXPECT_EQ(res(d, "ApiGatewayUsagePlan", "throttle"), R"({"BurstLimit":200,"RateLimit":100})");
+  EXPECT_EQ(res(d, "ApiGatewayUsagePlan", "quota"), R"({"Limit":5000,"Period":"MONTH"})");
+  EXPECT_EQ(res(d, "ApiGatewayUsagePlanKey2", "key_id"), R"("ApiGatewayApiKey2")");
+  EXPECT_EQ(res(d, "ApiGatewayUsagePlanKey2", "usage_plan_id"), R"("ApiGatewayUsagePlan")");
+  EXPECT_EQ(to_json(at(d.document->root(), {"resources", "ApiGatewayApiKey2", "location", "pointer"})),
+            R"("/provider/apiGateway/apiKeys/1")");
+  // No REST API: nothing to attach keys to.
+  auto none = load("service: s\nprovider: {name: aws, apiGateway: {apiKeys: [k]}}\nfunctions:\n  a: {handler: a.h}\n");
+  EXPECT_EQ(count_type(none, "aws.apigateway.api_key"), 0u);
+}
+
+TEST(ServerlessLoader, NativeKeepsVariablesAsWritten) {
+  auto d = load(R"(service: svc
+custom: {table: orders}
+provider:
+  name: aws
+functions:
+  a:
+    handler: a.h
+    environment:
+      SECRET: ${ssm:/app/secret}
+      HOME_DIR: ${env:HOME}
+      TABLE: ${self:custom.table}
+    events:
+      - sqs: ${self:custom.queueArn, 'arn:aws:sqs:us-east-1:1:q'}
+resources:
+  Resources:
+    Q:
+      Type: AWS::SQS::Queue
+      Properties: {QueueName: '${self:custom.table}-q'}
+)");
+  Value native = at(d.document->root(), {"resources", "ALambdaFunction", "native", "environment"});
+  EXPECT_EQ(to_json(at(native, {"SECRET"})), R"("${ssm:/app/secret}")");
+  EXPECT_EQ(to_json(at(native, {"HOME_DIR"})), R"("${env:HOME}")");
+  EXPECT_EQ(to_json(at(native, {"TABLE"})), R"("${self:custom.table}")");
+  // Normalized properties stay resolved.
+  Value env = at(d.document->root(), {"resources", "ALambdaFunction", "environment"});
+  EXPECT_EQ(to_json(at(env, {"TABLE"})), R"("orders")");
+  EXPECT_TRUE(at(env, {"SECRET"}).is_unknown());
+  EXPECT_EQ(to_json(at(d.document->root(), {"resources", "AEventSourceMappingSQSQ", "native"})),
+            R"("${self:custom.queueArn, 'arn:aws:sqs:us-east-1:1:q'}")");
+  EXPECT_EQ(to_json(at(d.document->root(), {"resources", "Q", "native", "QueueName"})), R"("${self:custom.table}-q")");
+  EXPECT_EQ(res(d, "Q", "name"), R"("orders-q")");
+}
+
+TEST(ServerlessLoader, LoggingConfig) {
+  auto d = load(R"(service: svc
+provider:
+  name: aws
+  logs: {lambda: {logFormat: JSON, applicationLogLevel: WARN}}
+functions:
+  a: {handler: a.h}
+  b: {handler: b.h, logs: {logFormat: Text}}
+)");
+  EXPECT_EQ(res(d, "ALambdaFunction", "logging"), R"({"log_format":"JSON","application_log_level":"WARN"})");
+  EXPECT_EQ(res(d, "BLambdaFunction", "logging"), R"({"log_format":"Text"})");
+}
+
 TEST(ServerlessLoader, Variables) {
   auto d = load(R"(service: vars
 custom:
@@ -377,6 +560,23 @@ TEST(ServerlessLoader, Detection) {
   EXPECT_EQ(count_type(azure, "aws.lambda.function"), 0u);
   auto bad = load_template("service: [\n", "serverless.yml");
   EXPECT_FALSE(bad.ok());
+}
+
+// Valid YAML may indent every top-level key: detection reads the parsed
+// keys, not columns.
+TEST(ServerlessLoader, DetectionByParsedTopLevelKeys) {
+  EXPECT_EQ(detect_input_format("  AWSTemplateFormatVersion: '2010-09-09'\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n",
+                                "t.yaml"),
+            "cloudformation");
+  EXPECT_EQ(detect_input_format("  Resources:\n    Q: {Type: AWS::SQS::Queue}\n", "t.yaml"), "cloudformation");
+  EXPECT_EQ(detect_input_format("  service: s\n  provider:\n    name: aws\n", "serverless.yml"), "serverless");
+  EXPECT_EQ(detect_input_format("  a: 1\n  b: [2]\n", "x.yaml"), "yaml");
+  EXPECT_EQ(detect_input_format("  Resources:\n    note: {Type: other}\n", "x.yaml"), "yaml");
+  auto r = load_template("  AWSTemplateFormatVersion: '2010-09-09'\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n",
+                         "t.yaml");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->format, "cloudformation");
+  EXPECT_EQ(count_type(*r, "aws.sqs.queue"), 1u);
 }
 
 using testing_golden::read_file;

@@ -210,6 +210,70 @@ TEST(TerraformLoader, ApisAndOtherTypes) {
   EXPECT_EQ(res(d, "aws_security_group.web", {"ingress", "0", "from_port"}), "22");
 }
 
+// Types and property names as CloudFormation's normalizers give them.
+TEST(TerraformLoader, CanonicalTypesMatchCloudFormation) {
+  LoadedDocument d = load_fixture("canonical_types.json");
+  ASSERT_TRUE(d.document);
+  const std::string ev = "aws_lambda_function_event_invoke_config.worker";
+  EXPECT_EQ(res(d, ev, {"type"}), R"("aws.lambda.event_invoke_config")");
+  EXPECT_EQ(res(d, ev, {"function"}), R"("aws_lambda_function.worker")");
+  EXPECT_EQ(res(d, ev, {"on_failure"}), R"("aws_sqs_queue.failures")");
+  EXPECT_EQ(res(d, ev, {"maximum_retry_attempts"}), "0");
+  EXPECT_EQ(res(d, ev, {"maximum_event_age"}), "60");
+  EXPECT_TRUE(has_edge(d, "dead_letter", "aws_lambda_function.worker", "aws_sqs_queue.failures"));
+  const std::string alarm = "aws_cloudwatch_metric_alarm.errors";
+  EXPECT_EQ(res(d, alarm, {"type"}), R"("aws.cloudwatch.alarm")");
+  EXPECT_EQ(res(d, alarm, {"dimensions"}), R"([{"Name":"FunctionName","Value":"worker"}])");
+  EXPECT_EQ(res(d, alarm, {"alarm_actions"}), R"(["aws_sns_topic.alerts"])");
+  EXPECT_EQ(res(d, alarm, {"comparison_operator"}), R"("GreaterThanThreshold")");
+  EXPECT_EQ(res(d, alarm, {"evaluation_periods"}), "1");
+  EXPECT_EQ(res(d, alarm, {"extended_statistic"}), "null");  // "" is not set
+  const std::string sfn = "aws_sfn_state_machine.flow";
+  EXPECT_EQ(res(d, sfn, {"type"}), R"("aws.stepfunctions.state_machine")");
+  EXPECT_EQ(res(d, sfn, {"logging", "level"}), R"("ALL")");
+  EXPECT_EQ(res(d, sfn, {"logging", "include_execution_data"}), "true");
+  EXPECT_EQ(res(d, sfn, {"logging", "destinations"}),
+            R"([{"cloud_watch_logs_log_group":{"log_group_arn":"aws_cloudwatch_log_group.flow"}}])");
+  EXPECT_EQ(res(d, sfn, {"tracing"}), "true");
+  EXPECT_EQ(res(d, sfn, {"definition", "StartAt"}), R"("A")");
+  EXPECT_TRUE(has_edge(d, "logs_to", sfn, "aws_cloudwatch_log_group.flow"));
+  EXPECT_EQ(res(d, "aws_cloudtrail.main", {"event_selectors", "0", "data_resources"}),
+            R"([{"type":"AWS::S3::Object","values":["arn:aws:s3"]}])");
+  EXPECT_EQ(res(d, "aws_cloudtrail.main", {"event_selectors", "0", "data_resource"}), "null");
+  // Method settings land on their stage, as CloudFormation's MethodSettings.
+  EXPECT_EQ(res(d, "aws_api_gateway_stage.prod", {"method_settings"}),
+            R"([{"http_method":"*","resource_path":"/*","metrics_enabled":true,"logging_level":"INFO","data_trace_enabled":false,"caching_enabled":false}])");
+  EXPECT_EQ(res(d, "aws_api_gateway_method_settings.all", {"stage"}), R"("aws_api_gateway_stage.prod")");
+  EXPECT_EQ(res(d, "aws_s3_bucket.data", {"ownership"}), R"("BucketOwnerEnforced")");
+  EXPECT_EQ(res(d, "aws_s3_bucket_ownership_controls.data", {"type"}), R"("aws.s3.bucket_ownership_controls")");
+}
+
+// ARN attributes known only after apply that the configuration points at a
+// resource of the plan hold that resource's id.
+TEST(TerraformLoader, ArnAttributesReferencingThePlan) {
+  LoadedDocument d = load_fixture("canonical_types.json");
+  ASSERT_TRUE(d.document);
+  const std::string fn = "aws_lambda_function.worker";
+  EXPECT_EQ(res(d, fn, {"code_signing_config"}), R"("aws_lambda_code_signing_config.signing")");
+  EXPECT_EQ(res(d, fn, {"layers"}), R"(["aws_lambda_layer_version.deps"])");
+}
+
+// A data source feeding an attribute: secrets read at deploy time are
+// unknowns naming the data source, even when the plan shows the value.
+TEST(TerraformLoader, DataSourcesInAttributes) {
+  LoadedDocument d = load_fixture("canonical_types.json");
+  ASSERT_TRUE(d.document);
+  Value env = at(d.document->root(), {"resources", "aws_lambda_function.worker", "environment"});
+  EXPECT_TRUE(at(env, {"DB_PASSWORD"}).is_unknown()) << to_json(env);
+  EXPECT_NE(to_json(at(env, {"DB_PASSWORD"})).find("data source data.aws_secretsmanager_secret_version.db"),
+            std::string::npos)
+      << to_json(env);
+  EXPECT_EQ(to_json(at(env, {"STAGE"})), R"("prod")");
+  // native keeps the plan's values.
+  EXPECT_EQ(res(d, "aws_lambda_function.worker", {"native", "environment", "0", "variables", "DB_PASSWORD"}),
+            R"("s3cr3t-from-plan")");
+}
+
 TEST(TerraformLoader, LocationsPointIntoThePlan) {
   LoadedDocument d = load_fixture("s3_split.json");
   const char* b = "module.storage.aws_s3_bucket.uploads";
@@ -238,7 +302,7 @@ TEST(TerraformLoader, MalformedAndOddPlans) {
 TEST(TerraformLoader, GoldenOutputs) {
   const std::filesystem::path golden = std::filesystem::path(MOAT_SOURCE_DIR) / "tests/golden/terraform";
   const bool update = std::getenv("MOAT_UPDATE_GOLDEN") != nullptr;
-  for (const char* name : {"lambda_app"}) {
+  for (const char* name : {"lambda_app", "canonical_types"}) {
     LoadedDocument d = load_fixture(std::string(name) + ".json");
     ASSERT_TRUE(d.document);
     std::string got = to_json(d.document->root());

@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "documents/serverless/sls_compile.h"
 
@@ -44,10 +45,12 @@ struct EventCompiler {
   Compiler& c;
   std::string fn_name, fn_id, fn_norm;
   std::string type;
-  Value spec;  // the event's value
+  Value spec;    // the event's value
+  Value native;  // the event's value as written (variables unresolved)
   Location loc;
   std::string pointer;
   int index;
+  std::vector<std::string>& log_groups;  // the function's cloudwatchLog groups so far
 
   Value fn_arn() { return c.get_att(fn_id, "Arn"); }
   const Value* opt(std::string_view key) const { return spec.is_map() ? member(spec, key) : nullptr; }
@@ -63,17 +66,30 @@ struct EventCompiler {
     g.native_type = "serverless.event." + type;
     g.location = loc;
     g.pointer = pointer;
-    g.native = spec;
+    g.native = native;
     if (trigger) c.edges.push_back(cfn::Edge{"triggers", g.id, fn_id, {{"event", c.str(type)}}});
     return c.add(std::move(g));
   }
-  void permission(std::string_view suffix, std::string_view principal, Value source_arn) {
-    add(cat(fn_norm, "LambdaPermission", suffix), "AWS::Lambda::Permission",
+  // The permission the Framework adds for the event (`id`), with its
+  // SourceArn and SourceAccount as the Framework writes them.
+  void permission(std::string id, std::string_view principal, Value source_arn, Value source_account = Value()) {
+    add(std::move(id), "AWS::Lambda::Permission",
         c.map({{"FunctionName", fn_arn()},
                {"Action", c.str("lambda:InvokeFunction")},
                {"Principal", c.str(principal)},
-               {"SourceArn", source_arn}}),
+               {"SourceArn", source_arn},
+               {"SourceAccount", source_account}}),
         false);
+  }
+  // "<Fn>LambdaPermission<suffix>", the Framework's usual permission id.
+  std::string permission_id(std::string_view suffix) const { return cat(fn_norm, "LambdaPermission", suffix); }
+  // arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:<rest...>
+  // joined with "", as the Framework builds regional ARNs.
+  Value regional_arn(std::string_view service, std::vector<Value> rest) {
+    std::vector<Value> parts = {c.str("arn:"), c.ref("AWS::Partition"), c.str(cat(":", service, ":")),
+                                c.ref("AWS::Region"), c.str(":"), c.ref("AWS::AccountId"), c.str(":")};
+    for (Value& v : rest) parts.push_back(v);
+    return c.join("", parts);
   }
 
   void http();

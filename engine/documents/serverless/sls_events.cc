@@ -126,7 +126,8 @@ void EventCompiler::http() {
                  {"Integration",
                   c.map({{"Type", c.str("AWS_PROXY")}, {"IntegrationHttpMethod", c.str("POST")}, {"Uri", uri}})}}));
   g.extra.emplace_back("path", c.str(path));
-  permission("ApiGateway", "apigateway.amazonaws.com", Value());
+  permission(permission_id("ApiGateway"), "apigateway.amazonaws.com",
+             regional_arn("execute-api", {rest_api, c.str("/*/*")}));
 }
 
 void EventCompiler::http_api() {
@@ -189,7 +190,7 @@ void EventCompiler::http_api() {
     g.location = loc;
     g.pointer = pointer;
     c.add(std::move(g));
-    permission("HttpApi", "apigateway.amazonaws.com", Value());
+    permission(permission_id("HttpApi"), "apigateway.amazonaws.com", regional_arn("execute-api", {api, c.str("/*")}));
   }
   std::string auth_type = "NONE";
   Value authorizer_id;

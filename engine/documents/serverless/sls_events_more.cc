@@ -36,7 +36,10 @@ void EventCompiler::s3() {
   } else {
     c.edges.push_back(cfn::Edge{"triggers", bucket_id, fn_id, {{"event", c.str("s3")}}});
   }
-  permission(cat(normalize_name(bucket), "S3"), "s3.amazonaws.com", c.str(cat("arn:aws:s3:::", bucket)));
+  // SourceAccount too: bucket names are global, the ARN alone does not pin the owner.
+  permission(permission_id(cat(normalize_name(bucket), "S3")), "s3.amazonaws.com",
+             c.join("", {c.str("arn:"), c.ref("AWS::Partition"), c.str(cat(":s3:::", bucket))}),
+             c.ref("AWS::AccountId"));
 }
 
 void EventCompiler::sqs() {
@@ -95,7 +98,7 @@ void EventCompiler::sns() {
       g.native_type = "serverless.event.sns.topic";
       g.location = loc;
       g.pointer = pointer;
-      g.native = spec;
+      g.native = native;
       c.add(std::move(g));
     }
     topic_arn = c.ref(topic_id);
@@ -106,20 +109,24 @@ void EventCompiler::sns() {
              {"Protocol", c.str("lambda")},
              {"Endpoint", fn_arn()},
              {"FilterPolicy", opt_value("filterPolicy")}}));
-  permission(cat(normalize_name(topic), "SNS"), "sns.amazonaws.com", topic_arn);
+  // A topic of the service: the Framework writes its ARN from the name.
+  permission(permission_id(cat(normalize_name(topic), "SNS")), "sns.amazonaws.com",
+             arn.is_null() ? regional_arn("sns", {c.str(topic)}) : arn);
 }
 
 void EventCompiler::schedule() {
   Value rate = spec.is_map() ? opt_value("rate") : spec;
   if (rate.is_list() && rate.as_list().size > 0) rate = rate.as_list().items[0];
   bool enabled = !(spec.is_map() && opt("enabled") && !truthy(opt("enabled")));
-  add(cat(fn_norm, "EventsRuleSchedule", index + 1), "AWS::Events::Rule",
+  std::string rule_id = cat(fn_norm, "EventsRuleSchedule", index + 1);
+  add(rule_id, "AWS::Events::Rule",
       c.map({{"ScheduleExpression", rate},
              {"State", c.str(enabled ? "ENABLED" : "DISABLED")},
              {"Name", opt_value("name")},
              {"Targets",
               c.list({c.map(
                   {{"Arn", fn_arn()}, {"Id", c.str(cat(fn_norm, "Schedule"))}, {"Input", opt_value("input")}})})}}));
+  permission(permission_id(cat("EventsRuleSchedule", index + 1)), "events.amazonaws.com", c.get_att(rule_id, "Arn"));
 }
 
 void EventCompiler::event_bridge() {
@@ -130,6 +137,20 @@ void EventCompiler::event_bridge() {
              {"EventBusName", opt_value("eventBus")},
              {"State", c.str(opt("enabled") && !truthy(opt("enabled")) ? "DISABLED" : "ENABLED")},
              {"Targets", c.list({c.map({{"Arn", fn_arn()}, {"Id", c.str(cat(fn_norm, "EventBridgeTarget"))}})})}}));
+  // arn:...:events:<region>:<account>:rule/[<bus>/]<name>; an unnamed rule
+  // is "<function name>-rule-<n>" (the Framework's makeRuleName).
+  Value rule_name = opt_value("name");
+  if (rule_name.is_null()) {
+    const Value* deployed = c.function_name(fn_id);
+    rule_name = deployed && deployed->is_string() ? c.str(cat(deployed->as_string(), "-rule-", index + 1))
+                                                  : c.str(cat(fn_name, "-rule-", index + 1));
+  }
+  std::vector<Value> path = {c.str("rule")};
+  if (Value bus = opt_value("eventBus"); !bus.is_null() && text(&bus) != "default") path.push_back(bus);
+  path.push_back(rule_name);
+  permission(cat(fn_norm, "EventBridgeLambdaPermission", index + 1), "events.amazonaws.com",
+             c.join(":", {c.str("arn"), c.ref("AWS::Partition"), c.str("events"), c.ref("AWS::Region"),
+                          c.ref("AWS::AccountId"), c.join("/", path)}));
 }
 
 void EventCompiler::iot() {
@@ -156,8 +177,8 @@ void EventCompiler::cognito() {
   } else {
     c.edges.push_back(cfn::Edge{"triggers", pool_id, fn_id, {{"event", c.str("cognitoUserPool")}}});
   }
-  permission(cat("CognitoUserPool", normalize_name(pool), "TriggerSource", normalize_name(trigger)),
-             "cognito-idp.amazonaws.com", Value());
+  permission(permission_id(cat("CognitoUserPool", normalize_name(pool), "TriggerSource", normalize_name(trigger))),
+             "cognito-idp.amazonaws.com", truthy(opt("existing")) ? Value() : c.get_att(pool_id, "Arn"));
 }
 
 void EventCompiler::alb() {
@@ -178,7 +199,10 @@ void EventCompiler::alb() {
              {"Priority", opt_value("priority")},
              {"Conditions", opt_value("conditions")},
              {"Actions", c.list({c.map({{"Type", c.str("forward")}, {"TargetGroupArn", c.ref(tg)}})})}}));
-  permission(cat("Alb", priority), "elasticloadbalancing.amazonaws.com", Value());
+  // Invocation from the target group; registering the target needs one
+  // without a source.
+  permission(permission_id("Alb"), "elasticloadbalancing.amazonaws.com", c.ref(tg));
+  permission(permission_id("RegisterTarget"), "elasticloadbalancing.amazonaws.com", Value());
 }
 
 void EventCompiler::websocket() {
@@ -207,7 +231,8 @@ void EventCompiler::websocket() {
     g.location = loc;
     g.pointer = pointer;
     c.add(std::move(g));
-    permission("Websockets", "apigateway.amazonaws.com", Value());
+    // The Framework gives WebSocket permissions no SourceArn.
+    permission(permission_id("Websockets"), "apigateway.amazonaws.com", Value());
   }
   std::string route_name = route;
   if (route_name.starts_with("$")) route_name = route_name.substr(1);
@@ -225,12 +250,31 @@ void EventCompiler::cloudwatch_log() {
       c.map({{"LogGroupName", group},
              {"FilterPattern", opt("filter") ? *opt("filter") : c.str("")},
              {"DestinationArn", fn_arn()}}));
-  permission(cat("LogsSubscriptionFilterCloudWatchLog", index + 1), "logs.amazonaws.com", Value());
+  // One per function: its SourceArn covers the longest common prefix of the
+  // function's log groups ('*'-terminated when several).
+  log_groups.push_back(text(&group));
+  std::string prefix = log_groups.front();
+  for (const std::string& g : log_groups) {
+    size_t i = 0;
+    while (i < prefix.size() && i < g.size() && prefix[i] == g[i]) ++i;
+    prefix.resize(i);
+  }
+  if (log_groups.size() > 1 && !prefix.ends_with("*")) prefix += "*";
+  // The Framework writes the regional principal (logs.<region>.amazonaws.com);
+  // the global name keeps the principal known.
+  Value props = c.map({{"FunctionName", fn_arn()},
+                       {"Action", c.str("lambda:InvokeFunction")},
+                       {"Principal", c.str("logs.amazonaws.com")},
+                       {"SourceArn", regional_arn("logs", {c.str(cat("log-group:", prefix, ":*"))})}});
+  // A later event widens the permission the first one created.
+  add(permission_id("LogsSubscriptionFilterCloudWatchLog"), "AWS::Lambda::Permission", props, false).cfn =
+      c.resource("AWS::Lambda::Permission", props);
 }
 
 void compile_events(Compiler& c, std::string_view fn_name, const std::string& fn_id, const Value& events,
                     const std::string& pointer) {
   int index = 0;
+  std::vector<std::string> log_groups;  // cloudwatchLog groups of this function so far
   for (const Value& e : events.as_list()) {
     std::string event_pointer = cat(pointer, "/", index);
     Location loc = c.ctx.location_of(e);
@@ -240,15 +284,19 @@ void compile_events(Compiler& c, std::string_view fn_name, const std::string& fn
       continue;
     }
     const Member& m = *e.as_map().begin();
+    const Value raw_event = c.original(e);
+    const Value* raw_spec = raw_event.is_map() ? member(raw_event, m.key.as_string()) : nullptr;
     EventCompiler ec{c,
                      std::string(fn_name),
                      fn_id,
                      normalize_name(fn_name),
                      std::string(m.key.as_string()),
                      m.value,
+                     raw_spec ? *raw_spec : m.value,
                      c.ctx.member_location(e, m.key.as_string()),
                      event_pointer,
-                     index};
+                     index,
+                     log_groups};
     c.ctx.current = ec.loc;
     const std::string& t = ec.type;
     if (t == "http")

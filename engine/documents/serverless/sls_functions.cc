@@ -63,8 +63,8 @@ bool truthy(const Value* v) {
   return true;
 }
 
-Compiler::Compiler(cfn::Context& c, const Value& r, std::string stage, std::string region)
-    : ctx(c), root(r), stage_(std::move(stage)), region_(std::move(region)) {}
+Compiler::Compiler(cfn::Context& c, const Value& r, const Variables& vars, std::string stage, std::string region)
+    : ctx(c), root(r), vars_(vars), stage_(std::move(stage)), region_(std::move(region)) {}
 
 Value Compiler::map(std::initializer_list<std::pair<std::string_view, Value>> members) {
   std::vector<Member> out;
@@ -87,6 +87,13 @@ Value Compiler::get_att(std::string_view id, std::string_view attr) {
 bool Compiler::exists(std::string_view id) const {
   if (index_.contains(std::string(id))) return true;
   return user_resources_ && member(*user_resources_, id) != nullptr;
+}
+
+const Value* Compiler::function_name(const std::string& fn_id) const {
+  auto it = index_.find(fn_id);
+  if (it == index_.end()) return nullptr;
+  const Value* props = member(generated[it->second].cfn, "Properties");
+  return props ? member(*props, "FunctionName") : nullptr;
 }
 
 Generated& Compiler::add(Generated g) {
@@ -164,6 +171,7 @@ void Compiler::compile_role() {
             list({str(cat("arn:aws:logs:", region_, ":*:log-group:/aws/lambda/", service, "-", stage_, "*:*"))})}}));
   if (statements && statements->is_list())
     for (const Value& s : statements->as_list()) all.push_back(s);
+  for (const Value& s : role_statements_) all.push_back(s);
   Value policies = list({map({{"PolicyName", str(cat(service, "-", stage_, "-lambda"))},
                               {"PolicyDocument", map({{"Version", str("2012-10-17")}, {"Statement", list(all)}})}})});
   Value name = provider("iam.role.name") ? *provider("iam.role.name") : Value();
@@ -238,11 +246,12 @@ void Compiler::compile_function(std::string_view name, const Value& def, Locatio
                         {"KmsKeyArn", pick("kmsKeyArn", "kmsKeyArn")},
                         {"DeadLetterConfig", dlq},
                         {"Architectures", arch.is_null() ? Value() : list({arch})},
+                        {"LoggingConfig", logging_config(def)},
                         {"Code", pick("image", "").is_null() ? Value() : map({{"ImageUri", pick("image", "")}})}}));
   g.native_type = "serverless.function";
   g.location = loc;
   g.pointer = pointer;
-  g.native = def;
+  g.native = original(def);
   g.extra.emplace_back("name", str(name));
   g.extra.emplace_back("function_name", deployed_name);
   add(std::move(g));
@@ -262,6 +271,8 @@ void Compiler::compile_function(std::string_view name, const Value& def, Locatio
     u.native = *url;
     add(std::move(u));
   }
+  compile_log_group(name, id, def, deployed_name, loc, pointer);
+  compile_event_invoke_config(name, id, def, loc, pointer);
   if (const Value* events = member(def, "events"); events && events->is_list())
     compile_events(*this, name, id, *events, pointer + "/events");
 }
@@ -283,6 +294,7 @@ void Compiler::compile_functions() {
   } else if (functions && !functions->is_null()) {
     ctx.warn("functions is not a map; skipped", ctx.member_location(root, "functions"));
   }
+  compile_api_keys();
   if (needs_role_ || provider("iam.role.statements") || provider("iamRoleStatements")) compile_role();
 }
 

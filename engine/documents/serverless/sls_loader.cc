@@ -18,7 +18,7 @@ namespace {
 
 // The resource `built` (normalized from generated CloudFormation) with the
 // serverless native type, location, source and extra members.
-Value finish(cfn::Context& ctx, const Value& built, const Generated& g) {
+Value finish(cfn::Context& ctx, const Value& built, const Generated& g, const Variables& vars) {
   std::vector<Member> members;
   auto set = [&](std::string_view key, Value v) {
     for (Member& m : members)
@@ -32,10 +32,31 @@ Value finish(cfn::Context& ctx, const Value& built, const Generated& g) {
   set("native_type", ctx.str(g.native_type));
   set("location", cfn::location_value(ctx, g.location, g.pointer));
   for (const auto& [k, v] : g.extra) set(k, v);
-  set("native", g.native.is_null() ? make_map(ctx.arena, {}) : g.native);
+  // `native` is the text written: variables stay as the author wrote them.
+  set("native", g.native.is_null() ? make_map(ctx.arena, {}) : vars.original(g.native));
   Value out = make_map(ctx.arena, members);
   ctx.locations.add(out.identity(), g.location);
   for (const Member& m : members) ctx.locations.add_member(out.identity(), std::string(m.key.as_string()), g.location);
+  return out;
+}
+
+// A resource of the file's own `resources:` with `native` as written: the
+// CloudFormation loader saw the properties after variable resolution.
+Value with_written_native(cfn::Context& ctx, const Value& built, const Variables& vars) {
+  const Value* native = member(built, "native");
+  if (!native) return built;
+  Value written = vars.original(*native);
+  if (written.identity() == native->identity()) return built;
+  std::vector<Member> members;
+  for (const Member& m : built.as_map())
+    members.push_back(m.key.as_string() == "native" ? Member{m.key, written} : m);
+  Value out = make_map(ctx.arena, members);
+  if (const Location* at = ctx.locations.find(built.identity())) ctx.locations.add(out.identity(), *at);
+  for (const Member& m : members) {
+    std::string key(m.key.as_string());
+    if (const Location* at = ctx.locations.find_member(built.identity(), key))
+      ctx.locations.add_member(out.identity(), key, *at);
+  }
   return out;
 }
 
@@ -84,7 +105,7 @@ absl::StatusOr<LoadedDocument> load_serverless(std::string text, std::string nam
     }
   }
 
-  Compiler compiler(ctx, root, vars.stage(), vars.region());
+  Compiler compiler(ctx, root, vars, vars.stage(), vars.region());
   compiler.set_user_resources(user);
   const Value* provider = member(root, "provider");
   const Value* provider_name = provider ? member(*provider, "name") : nullptr;
@@ -121,14 +142,16 @@ absl::StatusOr<LoadedDocument> load_serverless(std::string text, std::string nam
   for (cfn::LoadedResource& l : cfn::load_resources(ctx, resolver, generated_map, "", edges)) {
     auto it = by_id.find(l.id);
     if (it != by_id.end()) {
-      l.value = finish(ctx, l.value, *it->second);
+      l.value = finish(ctx, l.value, *it->second, vars);
       l.location = it->second->location;
     }
     loaded.push_back(std::move(l));
   }
   if (user)
-    for (cfn::LoadedResource& l : cfn::load_resources(ctx, resolver, *user, "/resources/Resources", edges))
+    for (cfn::LoadedResource& l : cfn::load_resources(ctx, resolver, *user, "/resources/Resources", edges)) {
+      l.value = with_written_native(ctx, l.value, vars);
       loaded.push_back(std::move(l));
+    }
   for (const cfn::Edge& e : compiler.edges) edges.push_back(e);
 
   // The document.

@@ -108,6 +108,7 @@ Value Variables::resolve_at(const Value& v, int depth) {
     if (!changed) return v;
     Value out = make_list(ctx_.arena, items);
     positions_.add_alias(out.identity(), v.identity());
+    originals_[out.identity()] = original(v);
     return out;
   }
   if (v.is_map()) {
@@ -121,6 +122,7 @@ Value Variables::resolve_at(const Value& v, int depth) {
     if (!changed) return v;
     Value out = make_map(ctx_.arena, members);
     positions_.add_alias(out.identity(), v.identity());
+    originals_[out.identity()] = original(v);
     return out;
   }
   return v;

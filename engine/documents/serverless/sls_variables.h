@@ -35,6 +35,15 @@ class Variables {
   // `v` with every variable resolved; containers without variables are
   // returned as they are (same identity).
   Value resolve(const Value& v) { return resolve_at(v, 0); }
+  // The value as written for `v`, a container resolve() rebuilt (its
+  // variables unresolved); `v` itself when it was not rebuilt. `native`
+  // members keep the text the author wrote, so a rule tells ${ssm:} from
+  // ${env:}.
+  Value original(const Value& v) const {
+    if (!v.is_map() && !v.is_list()) return v;
+    auto it = originals_.find(v.identity());
+    return it == originals_.end() ? v : it->second;
+  }
   // The stage and region the file resolves to.
   const std::string& stage() const { return stage_; }
   const std::string& region() const { return region_; }
@@ -57,6 +66,7 @@ class Variables {
   std::string region_ = "us-east-1";
   std::vector<std::string> visiting_;  // self: paths being resolved
   std::vector<std::string> warned_;
+  absl::flat_hash_map<const void*, Value> originals_;  // rebuilt container -> as written
   absl::flat_hash_map<std::string, Value> cache_;  // self: paths resolved to known values
   size_t work_ = 0;                                 // expressions evaluated; capped at kMaxWork
   static constexpr size_t kMaxWork = 200'000;

@@ -19,7 +19,7 @@ namespace {
 const absl::flat_hash_map<std::string, TfTypeSpec>& type_table() {
   static const auto* table = [] {
     auto* t = new absl::flat_hash_map<std::string, TfTypeSpec>();
-    for (auto group : {tf_compute_types(), tf_data_types()})
+    for (auto group : {tf_compute_types(), tf_data_types(), tf_monitoring_types()})
       for (const TfTypeSpec& s : group) (*t)[std::string(s.tf_type)] = s;
     return t;
   }();

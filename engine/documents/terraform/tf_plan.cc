@@ -1,5 +1,7 @@
 #include "documents/terraform/tf_plan.h"
 
+#include <optional>
+
 #include "documents/json_reader.h"
 
 namespace moat::tf {
@@ -55,6 +57,9 @@ Plan::Plan(Context& ctx, const Value& root) : ctx_(ctx) {
       const Value* au = change ? member(*change, "after_unknown") : nullptr;
       if (!address.empty() && au) after_unknown_[std::string(address)] = *au;
     }
+  if (const Value* prior = member(root, "prior_state"))
+    if (const Value* v = member(*prior, "values"))
+      if (const Value* m = member(*v, "root_module")) collect_data_values(*m, 0);
   if (const Value* config = member(root, "configuration"))
     if (const Value* m = member(*config, "root_module")) collect_config(*m, "", 0);
   if (const Value* pv = member(root, "planned_values"))
@@ -112,6 +117,7 @@ void Plan::collect(const Value& module, const std::string& pointer, int depth) {
       p.values = au == after_unknown_.end() ? p.raw : merge_unknown(p.raw, au->second, 0);
       std::string key = strip_indexes(p.address);
       if (auto e = expressions_.find(key); e != expressions_.end()) p.expressions = e->second;
+      if (p.expressions.is_map()) p.values = mark_data_sources(p.values, p.expressions, p.module, 0);
       p.location = ctx_.location_of(r);
       if (by_address_.contains(p.address)) {
         ctx_.warn(cat("duplicate resource address ", p.address, "; skipped"), p.location);
@@ -159,6 +165,119 @@ Value Plan::merge_unknown(const Value& values, const Value& au, int depth) {
     return changed ? make_list(ctx_.arena, items, values.as_list().source_offset) : values;
   }
   return values;
+}
+
+void Plan::collect_data_values(const Value& module, int depth) {
+  if (depth > kMaxModuleDepth) return;
+  if (const Value* res = member(module, "resources"); res && res->is_list())
+    for (const Value& r : res->as_list())
+      if (str_member(r, "mode") == "data")
+        if (const Value* v = member(r, "values"); v && v->is_map())
+          data_values_[strip_indexes(str_member(r, "address"))] = *v;
+  if (const Value* children = member(module, "child_modules"); children && children->is_list())
+    for (const Value& c : children->as_list()) collect_data_values(c, depth + 1);
+}
+
+namespace {
+
+// Data sources whose values are secrets: what they read is materialised
+// into the plan and the state, whatever the plan shows.
+bool reads_secret(std::string_view data_type) {
+  return data_type == "aws_secretsmanager_secret_version" || data_type == "aws_secretsmanager_random_password" ||
+         data_type == "aws_ssm_parameter" || data_type == "aws_ssm_parameters_by_path" ||
+         data_type == "aws_kms_secrets";
+}
+
+// "data.aws_x.y[0].attr" -> {"data.aws_x.y", "aws_x", "attr"}.
+struct DataRef {
+  std::string address, type, attribute;
+};
+std::optional<DataRef> data_ref(std::string_view ref) {
+  if (!ref.starts_with("data.")) return std::nullopt;
+  std::vector<std::string_view> parts = cfn::split(ref, ".");
+  if (parts.size() < 3) return std::nullopt;
+  DataRef d;
+  std::string_view name = parts[2].substr(0, parts[2].find('['));
+  d.type = std::string(parts[1]);
+  d.address = cat("data.", parts[1], ".", name);
+  if (parts.size() > 3) d.attribute = std::string(parts[3].substr(0, parts[3].find('[')));
+  return d;
+}
+
+}  // namespace
+
+Value Plan::mark_data_sources(const Value& values, const Value& expressions, const std::string& module, int depth) {
+  if (depth > 64) return values;
+  if (expressions.is_list() && values.is_list()) {
+    std::vector<Value> items;
+    bool changed = false;
+    for (uint32_t i = 0; i < values.as_list().size; ++i) {
+      const Value& item = values.as_list().items[i];
+      Value v = i < expressions.as_list().size ? mark_data_sources(item, expressions.as_list().items[i], module, depth + 1)
+                                               : item;
+      changed |= v.kind() != item.kind() || v.identity() != item.identity();
+      items.push_back(v);
+    }
+    return changed ? make_list(ctx_.arena, items, values.as_list().source_offset) : values;
+  }
+  if (!expressions.is_map()) return values;
+  const Value* refs = member(expressions, "references");
+  if (refs == nullptr) {
+    // Nested blocks / attributes: the expressions mirror the values.
+    if (!values.is_map()) return values;
+    std::vector<Member> members;
+    bool changed = false;
+    for (const Member& m : values.as_map()) {
+      const Value* e = member(expressions, m.key.as_string());
+      Value v = e ? mark_data_sources(m.value, *e, module, depth + 1) : m.value;
+      changed |= v.kind() != m.value.kind() || v.identity() != m.value.identity();
+      members.push_back(Member{m.key, v});
+    }
+    return changed ? make_map(ctx_.arena, members, values.as_map().source_offset) : values;
+  }
+  // An attribute's expression: the data sources it reads.
+  std::vector<DataRef> data;
+  if (refs->is_list())
+    for (const Value& r : refs->as_list())
+      if (r.is_string())
+        if (auto d = data_ref(r.as_string())) {
+          d->address = cat(module, d->address);
+          bool seen = false;
+          for (const DataRef& x : data) seen |= x.address == d->address && x.attribute == d->attribute;
+          if (!seen && !d->attribute.empty()) data.push_back(*std::move(d));
+        }
+  if (data.empty()) return values;
+  bool secret = false;
+  for (const DataRef& d : data) secret |= reads_secret(d.type);
+  auto reason = [&] {
+    std::string r;
+    for (const DataRef& d : data) r += cat(r.empty() ? "" : ", ", "data source ", d.address, " (", d.attribute, ")");
+    return make_unknown(ctx_.arena, cat(r, secret ? " is read at deploy time" : " is known after apply"));
+  };
+  // A value read at plan time that is a data source's attribute (a map
+  // member such as one environment variable): the member, not the map.
+  auto from_data = [&](const Value& v) {
+    if (!v.is_string()) return false;
+    for (const DataRef& d : data) {
+      auto it = data_values_.find(d.address);
+      if (it == data_values_.end()) continue;
+      const Value* a = member(it->second, d.attribute);
+      if (a && a->is_string() && a->as_string() == v.as_string()) return true;
+    }
+    return false;
+  };
+  if (values.is_unknown() || values.is_null() || values.is_missing()) return values.is_unknown() ? reason() : values;
+  if (values.is_map()) {
+    std::vector<Member> members;
+    bool changed = false;
+    for (const Member& m : values.as_map()) {
+      bool replace = m.value.is_unknown() || (secret && from_data(m.value));
+      members.push_back(Member{m.key, replace ? reason() : m.value});
+      changed |= replace;
+    }
+    return changed ? make_map(ctx_.arena, members, values.as_map().source_offset) : values;
+  }
+  return secret ? reason() : values;
 }
 
 const PlanResource* Plan::find(std::string_view address) const {

@@ -56,6 +56,11 @@ class Plan {
   void collect(const Value& module, const std::string& pointer, int depth);
   void collect_config(const Value& module, const std::string& prefix, int depth);
   Value merge_unknown(const Value& values, const Value& after_unknown, int depth);
+  // `values` where the configuration feeds a data source into an
+  // attribute: an unknown naming the data source when the value is known
+  // only after apply, or always for the data sources that read secrets.
+  Value mark_data_sources(const Value& values, const Value& expressions, const std::string& module, int depth);
+  void collect_data_values(const Value& module, int depth);  // prior_state data sources
 
   Context& ctx_;
   std::vector<PlanResource> resources_;
@@ -64,6 +69,7 @@ class Plan {
   absl::flat_hash_map<std::string, size_t> by_value_;
   absl::flat_hash_map<std::string, Value> expressions_;  // config key -> expressions
   absl::flat_hash_map<std::string, Value> after_unknown_;  // address -> after_unknown
+  absl::flat_hash_map<std::string, Value> data_values_;    // data source address -> values read at plan time
 };
 
 // Normalizing one plan resource: block access (Terraform blocks are lists
@@ -85,6 +91,10 @@ class TfResource {
   // `type` also matches names (a role name in `role`, a bucket name).
   std::string set_ref(std::string_view key, std::string_view path, std::string_view edge_kind = {},
                       bool reversed = false, std::string_view type = {});
+  // set() of a list of ARNs/ids (layers, actions): each item that names a
+  // resource of the plan becomes its id; items known only after apply take
+  // the configuration's references in order when there are as many.
+  void set_ref_list(std::string_view key, std::string_view path);
   // The resource an attribute stands for, through the configuration's
   // references or its planned value; "" when none.
   std::string ref(std::string_view path, std::string_view type = {}) const;
@@ -110,6 +120,7 @@ struct TfTypeSpec {
 };
 std::vector<TfTypeSpec> tf_compute_types();  // Lambda, IAM, API Gateway
 std::vector<TfTypeSpec> tf_data_types();     // S3, SQS, SNS, logs, KMS, secrets, SSM, Cognito, ...
+std::vector<TfTypeSpec> tf_monitoring_types();  // CloudWatch alarms
 // "aws_cloudwatch_log_group" -> "aws.cloudwatch.log_group" (first word the service).
 std::string tf_canonical_type(std::string_view tf_type);
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 
 #include "documents/json_reader.h"
@@ -78,6 +79,36 @@ std::string TfResource::set_ref(std::string_view key, std::string_view path, std
     else edge(edge_kind, id(), target);
   }
   return target;
+}
+
+void TfResource::set_ref_list(std::string_view key, std::string_view path) {
+  const Value* v = get(path);
+  if (v == nullptr) return;
+  if (!v->is_list()) {
+    set_ref(key, path);
+    return;
+  }
+  // The configuration's references, distinct resources in order.
+  std::vector<std::string> referenced;
+  if (const Value* e = res.expressions.is_map() ? at_path(res.expressions, path) : nullptr)
+    if (const Value* refs = member(*e, "references"); refs && refs->is_list())
+      for (const Value& r : refs->as_list())
+        if (r.is_string())
+          if (std::string id = plan.resolve_reference(res.module, r.as_string());
+              !id.empty() && id != res.address && std::find(referenced.begin(), referenced.end(), id) == referenced.end())
+            referenced.push_back(id);
+  size_t unknown = 0;
+  for (const Value& item : v->as_list()) unknown += item.is_unknown();
+  std::vector<Value> out;
+  size_t next_unknown = 0;
+  for (const Value& item : v->as_list()) {
+    std::string id = plan.resource_with_value(item);
+    // Items known after apply are the referenced resources, in order, when
+    // the counts leave no doubt.
+    if (id.empty() && item.is_unknown() && unknown == referenced.size()) id = referenced[next_unknown++];
+    out.push_back(id.empty() || id == res.address ? rc.ids(item) : ctx().str(id));
+  }
+  rc.put(key, make_list(ctx().arena, out), path.substr(0, path.find('.')));
 }
 
 void TfResource::statements(std::string_view key, std::string_view path) {

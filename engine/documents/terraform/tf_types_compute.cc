@@ -1,5 +1,7 @@
-// aws_lambda_*, aws_iam_*, aws_api_gateway_*, aws_apigatewayv2_* -> the
+// aws_lambda_*, aws_iam_*, aws_api_gateway_*, aws_apigatewayv2_*,
+// aws_sfn_state_machine -> the
 // canonical types and property names of the CloudFormation loader.
+#include "documents/json_reader.h"
 #include "documents/terraform/tf_plan.h"
 
 namespace moat::tf {
@@ -21,19 +23,19 @@ void function(TfResource& r) {
   r.set("ephemeral_storage", "ephemeral_storage.size", Conv::kInt);
   r.set("environment", "environment.variables");
   r.set_ref("role", "role", "execution_role", false, kRole);
-  r.set("layers", "layers", Conv::kList);
+  r.set_ref_list("layers", "layers");
   r.set("tracing", "tracing_config.mode");
   // -1 is Terraform's "no reservation": absent, as when CloudFormation omits it.
   if (const Value* rc = r.get("reserved_concurrent_executions"); rc && !(rc->is_int() && rc->as_int() < 0))
     r.set("reserved_concurrency", "reserved_concurrent_executions", Conv::kInt);
-  r.set("vpc.subnet_ids", "vpc_config.subnet_ids", Conv::kList);
-  r.set("vpc.security_group_ids", "vpc_config.security_group_ids", Conv::kList);
+  r.set_ref_list("vpc.subnet_ids", "vpc_config.subnet_ids");
+  r.set_ref_list("vpc.security_group_ids", "vpc_config.security_group_ids");
   r.set("vpc.ipv6_allowed_for_dual_stack", "vpc_config.ipv6_allowed_for_dual_stack", Conv::kBool);
   r.set_ref("dead_letter_target", "dead_letter_config.target_arn", "dead_letter");
   r.set_ref("kms_key", "kms_key_arn");
   r.set("architectures", "architectures", Conv::kList);
   r.set("package_type", "package_type");
-  r.set("code_signing_config", "code_signing_config_arn");
+  r.set_ref("code_signing_config", "code_signing_config_arn");
   r.set("logging", "logging_config.0");
   r.set("snap_start", "snap_start.apply_on");
   MapBuilder code;
@@ -100,6 +102,17 @@ void event_source_mapping(TfResource& r) {
   }
 }
 
+// As CloudFormation's AWS::Lambda::EventInvokeConfig.
+void event_invoke_config(TfResource& r) {
+  std::string fn = r.set_ref("function", "function_name");
+  r.set("qualifier", "qualifier");
+  std::string failure = r.set_ref("on_failure", "destination_config.on_failure.destination");
+  r.set_ref("on_success", "destination_config.on_success.destination");
+  r.set("maximum_retry_attempts", "maximum_retry_attempts", Conv::kInt);
+  r.set("maximum_event_age", "maximum_event_age_in_seconds", Conv::kInt);
+  if (!fn.empty() && !failure.empty()) r.edge("dead_letter", fn, failure, {{"via", r.ctx().str(r.id())}});
+}
+
 void layer_permission(TfResource& r) {
   r.set_ref("layer", "layer_name");
   r.set("version", "version_number", Conv::kInt);
@@ -133,7 +146,7 @@ void role(TfResource& r) {
     }
     if (!out.empty()) r.rc.put("policies", make_list(r.ctx().arena, out), "inline_policy");
   }
-  r.set("managed_policy_arns", "managed_policy_arns", Conv::kList);
+  r.set_ref_list("managed_policy_arns", "managed_policy_arns");
   r.set_ref("permissions_boundary", "permissions_boundary");
   r.set("max_session_duration", "max_session_duration", Conv::kInt);
 }
@@ -163,6 +176,44 @@ void policy_attachment(TfResource& r) {
   const Value* arn = r.get("policy_arn");
   if (!role_id.empty() && arn) r.contribute(role_id, "managed_policy_arns", policy_id.empty() ? *arn : r.ctx().str(policy_id), true);
   if (!role_id.empty() && !policy_id.empty()) r.edge("attached_to", policy_id, role_id);
+}
+
+// Step Functions, named as CloudFormation's state machine: logging.level,
+// logging.include_execution_data, logging.destinations
+// [{cloud_watch_logs_log_group: {log_group_arn}}], tracing (bool).
+void state_machine(TfResource& r) {
+  r.set("name", "name");
+  r.set("state_machine_type", "type");
+  r.set_ref("role", "role_arn", "execution_role", false, kRole);
+  // The definition keeps its Amazon States Language key names, as in CloudFormation.
+  if (const Value* d = r.get("definition")) {
+    Value def;
+    JsonError error;
+    if (d->is_string() && read_json(d->as_string(), r.ctx().arena, JsonLimits{}, &def, &error))
+      r.rc.put("definition", def, "definition");
+    else
+      r.rc.put("definition", *d, "definition");
+  }
+  r.set("logging.level", "logging_configuration.level");
+  r.set("logging.include_execution_data", "logging_configuration.include_execution_data", Conv::kBool);
+  if (const Value* d = r.get("logging_configuration.log_destination");
+      d && !(d->is_string() && d->as_string().empty())) {
+    // "arn:...:log-group:name:*": the log group's ARN with the stream wildcard.
+    Value target = *d;
+    std::string group = r.ref("logging_configuration.log_destination", "aws_cloudwatch_log_group");
+    if (group.empty() && d->is_string() && d->as_string().ends_with(":*"))
+      group = r.plan.resource_with_value(r.ctx().str(d->as_string().substr(0, d->as_string().size() - 2)));
+    if (!group.empty()) {
+      target = r.ctx().str(group);
+      r.edge("logs_to", r.id(), group);
+    }
+    Member arn{r.ctx().str("log_group_arn"), target};
+    Member lg{r.ctx().str("cloud_watch_logs_log_group"), make_map(r.ctx().arena, std::span<const Member>(&arn, 1))};
+    Value one = make_map(r.ctx().arena, std::span<const Member>(&lg, 1));
+    r.rc.put("logging.destinations", make_list(r.ctx().arena, std::span<const Value>(&one, 1)),
+             "logging_configuration");
+  }
+  r.set("tracing", "tracing_configuration.enabled", Conv::kBool);
 }
 
 // API Gateway
@@ -239,6 +290,49 @@ void stage(TfResource& r) {
   r.set("auto_deploy", "auto_deploy", Conv::kBool);
 }
 
+// aws_api_gateway_method_settings: its own resource, and one entry of its
+// stage's method_settings as CloudFormation's Stage.MethodSettings.
+void method_settings(TfResource& r) {
+  r.copy_all();  // its attributes as planned (settings stays the block list)
+  r.set_ref("rest_api", "rest_api_id", "belongs_to");
+  const Value* settings_ptr = r.get("settings.0");
+  Value settings = settings_ptr ? *settings_ptr : Value();
+  std::string stage = r.set_ref("stage", "stage_name", {}, false, "aws_api_gateway_stage");
+  if (stage.empty()) {
+    // By value: the stage of the same API with that name.
+    const Value* name = r.get("stage_name");
+    const Value* api = r.get("rest_api_id");
+    for (const PlanResource& p : r.plan.resources()) {
+      if (p.type != "aws_api_gateway_stage" || !name || !name->is_string()) continue;
+      const Value* n = member(p.values, "stage_name");
+      const Value* a = member(p.values, "rest_api_id");
+      if (n && n->is_string() && n->as_string() == name->as_string() &&
+          (!api || !a || (a->is_string() && api->is_string() && a->as_string() == api->as_string()))) {
+        stage = p.address;
+        r.rc.put("stage", r.ctx().str(stage), "stage_name");
+        break;
+      }
+    }
+  }
+  if (stage.empty() || !settings.is_map()) return;
+  // method_path "*/*" is every method: CloudFormation's "/*" and "*";
+  // "users/{id}/GET" is the resource path "/users/{id}" and method GET.
+  const Value* path = r.get("method_path");
+  std::string_view mp = path && path->is_string() ? path->as_string() : "*/*";
+  size_t slash = mp.rfind('/');
+  std::string resource_path = slash == std::string_view::npos ? "/*" : cat("/", mp.substr(0, slash));
+  std::string http_method(slash == std::string_view::npos ? mp : mp.substr(slash + 1));
+  std::vector<Member> entry = {{r.ctx().str("http_method"), r.ctx().str(http_method)},
+                               {r.ctx().str("resource_path"), r.ctx().str(resource_path)}};
+  for (const Member& m : settings.as_map()) {
+    // -1 is Terraform's "no throttling": absent, as in CloudFormation.
+    bool unset = m.key.as_string().starts_with("throttling_") && m.value.is_number() && m.value.as_number() < 0;
+    if (!m.value.is_null() && !unset) entry.push_back(m);
+  }
+  r.contribute(stage, "method_settings", make_map(r.ctx().arena, entry), true);
+  r.edge("belongs_to", r.id(), stage);
+}
+
 void authorizer(TfResource& r) {
   r.set("name", "name");
   r.set_ref("rest_api", "rest_api_id", "belongs_to");
@@ -301,8 +395,10 @@ std::vector<TfTypeSpec> tf_compute_types() {
       {"aws_lambda_permission", "aws.lambda.permission", permission},
       {"aws_lambda_function_url", "aws.lambda.url", url},
       {"aws_lambda_event_source_mapping", "aws.lambda.event_source_mapping", event_source_mapping},
+      {"aws_lambda_function_event_invoke_config", "aws.lambda.event_invoke_config", event_invoke_config},
       {"aws_lambda_layer_version_permission", "aws.lambda.layer_permission", layer_permission},
       {"aws_lambda_layer_version", "aws.lambda.layer", layer},
+      {"aws_sfn_state_machine", "aws.stepfunctions.state_machine", state_machine},
       {"aws_iam_role", "aws.iam.role", role},
       {"aws_iam_policy", "aws.iam.policy", managed_policy},
       {"aws_iam_role_policy", "aws.iam.policy", role_policy},
@@ -312,6 +408,7 @@ std::vector<TfTypeSpec> tf_compute_types() {
       {"aws_api_gateway_integration", "aws.apigateway.integration", integration_v1},
       {"aws_api_gateway_stage", "aws.apigateway.stage", stage},
       {"aws_api_gateway_authorizer", "aws.apigateway.authorizer", authorizer},
+      {"aws_api_gateway_method_settings", "aws.apigateway.method_settings", method_settings},
       {"aws_apigatewayv2_api", "aws.apigateway.http_api", http_api},
       {"aws_apigatewayv2_route", "aws.apigateway.route", route},
       {"aws_apigatewayv2_integration", "aws.apigateway.integration", integration_v2},

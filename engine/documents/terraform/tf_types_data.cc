@@ -322,8 +322,31 @@ void trail(TfResource& r) {
   r.set_ref("kms_key", "kms_key_id");
   r.set_ref("cloudwatch_logs_log_group", "cloud_watch_logs_group_arn", "logs_to");
   r.set_ref("s3_bucket", "s3_bucket_name", "logs_to", false, kBucket);
-  r.set("event_selectors", "event_selector");
-  r.set("advanced_event_selectors", "advanced_event_selector");
+  // Named as CloudFormation's EventSelectors / AdvancedEventSelectors:
+  // data_resource -> data_resources, field_selector -> field_selectors.
+  auto renamed = [&](std::string_view key, std::string_view path, std::string_view from, std::string_view to) {
+    const Value* list = r.get(path);
+    if (!list || !list->is_list()) return;
+    std::vector<Value> out;
+    for (const Value& item : list->as_list()) {
+      if (!item.is_map()) continue;
+      std::vector<Member> members;
+      for (const Member& m : item.as_map())
+        if (!m.value.is_null()) members.push_back(m.key.as_string() == from ? Member{r.ctx().str(to), m.value} : m);
+      out.push_back(make_map(r.ctx().arena, members));
+    }
+    r.rc.put(key, make_list(r.ctx().arena, out), path);
+  };
+  renamed("event_selectors", "event_selector", "data_resource", "data_resources");
+  renamed("advanced_event_selectors", "advanced_event_selector", "field_selector", "field_selectors");
+}
+
+// aws_s3_bucket_ownership_controls: its own resource, and the bucket's
+// `ownership` (CloudFormation's OwnershipControls.Rules[0].ObjectOwnership).
+void ownership_controls(TfResource& r) {
+  std::string b = bucket_of(r);
+  Value v = r.set("ownership", "rule.object_ownership");
+  if (!b.empty() && !v.is_null()) r.contribute(b, "ownership", v);
 }
 
 }  // namespace
@@ -337,6 +360,7 @@ std::vector<TfTypeSpec> tf_data_types() {
       {"aws_s3_bucket_versioning", "aws.s3.bucket_versioning", bucket_versioning},
       {"aws_s3_bucket_logging", "aws.s3.bucket_logging", bucket_logging},
       {"aws_s3_bucket_policy", "aws.s3.bucket_policy", bucket_policy},
+      {"aws_s3_bucket_ownership_controls", "aws.s3.bucket_ownership_controls", ownership_controls},
       {"aws_sqs_queue", "aws.sqs.queue", queue},
       {"aws_sqs_queue_policy", "aws.sqs.queue_policy", queue_policy},
       {"aws_sns_topic", "aws.sns.topic", topic},
