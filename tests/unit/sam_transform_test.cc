@@ -258,6 +258,28 @@ Resources:
   EXPECT_EQ(res(d, "Fn", "layers"), R"(["g","own"])");
 }
 
+TEST(SamTransform, ReferablePropertiesNameGeneratedResources) {
+  auto d = load(R"(Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, AutoPublishAlias: live}
+  Api:
+    Type: AWS::Serverless::Api
+    Properties: {StageName: v1}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      Targets: [{Id: t, Arn: !Ref Fn.Alias}]
+  Other:
+    Type: Custom::Thing
+    Properties: {Stage: !Ref Api.Stage}
+)");
+  EXPECT_TRUE(d.warnings.empty()) << d.warnings[0].message;
+  EXPECT_NE(res(d, "Rule", "targets").find("FnAliaslive"), std::string::npos) << res(d, "Rule", "targets");
+  EXPECT_EQ(res(d, "Other", "stage"), "\"Apiv1Stage\"");
+}
+
 TEST(SamTransform, UnsupportedTypesWarn) {
   auto d = load(R"(Transform: AWS::Serverless-2016-10-31
 Resources:

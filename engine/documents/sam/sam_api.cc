@@ -221,10 +221,12 @@ void expand_rest_api(Transform& t, const Transform::ApiInfo& api) {
     main.native_type = "AWS::Serverless::Api";
   }
   std::string deployment = cat(api.id, "Deployment", short_hash(p));
+  t.referable(api.id, "Deployment", deployment);
   add_api(t, api, deployment, "AWS::ApiGateway::Deployment",
           t.map({{"RestApiId", t.ref(api.id)}, {"StageName", t.str("Stage")}}));
   std::string suffix = stage_suffix(api.stage);
   std::string stage_id = suffix == api.stage ? cat(api.id, suffix, "Stage") : cat(api.id, "Stage", suffix);
+  t.referable(api.id, "Stage", stage_id);
   add_api(t, api, stage_id, "AWS::ApiGateway::Stage",
           t.map({{"RestApiId", t.ref(api.id)},
                  {"DeploymentId", t.ref(deployment)},
@@ -290,6 +292,7 @@ void expand_http_api(Transform& t, const Transform::ApiInfo& api) {
   std::string stage_id = api.stage == "$default" ? cat(api.id, "ApiGatewayDefaultStage")
                          : suffix == api.stage   ? cat(api.id, suffix, "Stage")
                                                  : cat(api.id, "Stage", suffix);
+  t.referable(api.id, "Stage", stage_id);
   add_api(t, api, stage_id, "AWS::ApiGatewayV2::Stage",
           t.map({{"ApiId", t.ref(api.id)},
                  {"StageName", prop(p, "StageName").is_null() ? t.str(api.stage) : prop(p, "StageName")},
@@ -363,6 +366,7 @@ void expand_websocket_api(Transform& t, const std::string& id, const Value& p) {
   main.derived_from = "";
   main.native_type = "AWS::Serverless::WebSocketApi";
   std::string stage_id = cat(id, route_name(api.stage), "Stage");
+  t.referable(id, "Stage", stage_id);
   add_api(t, api, stage_id, "AWS::ApiGatewayV2::Stage",
           t.map({{"ApiId", t.ref(id)},
                  {"StageName", t.str(api.stage)},

@@ -205,6 +205,8 @@ void expand_function(Transform& t, const std::string& id, const Value& resource,
   if (!alias_id.empty()) {
     std::string version = cat(id, "Version", short_hash(main.cfn));
     t.add(version, "AWS::Lambda::Version", t.map({{"FunctionName", t.ref(id)}}), id);
+    t.referable(id, "Version", version);
+    t.referable(id, "Alias", alias_id);
     t.add(alias_id, "AWS::Lambda::Alias",
           t.map({{"FunctionName", t.ref(id)},
                  {"FunctionVersion", t.get_att(version, "Version")},

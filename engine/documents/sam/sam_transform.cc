@@ -245,6 +245,40 @@ void Transform::expand(const std::string& id, std::string_view type, const Value
   warn(cat("resource ", id, " (", type, "): not expanded by Moat's SAM transform; skipped"), location_of(id));
 }
 
+// {Ref: "Fn.Alias"} -> {Ref: "FnAliaslive"}, at any depth; `v` itself when
+// nothing changes (so template values keep their positions).
+Value Transform::rewrite_refs(const Value& v, int depth) {
+  if (depth > cfn::Resolver::kMaxDepth) return v;
+  if (v.is_map()) {
+    if (const Value* r = member(v, "Ref"); r && r->is_string() && v.as_map().size == 1) {
+      auto it = referable_.find(std::string(r->as_string()));
+      return it == referable_.end() ? v : ref(it->second);
+    }
+    std::vector<Member> out;
+    bool changed = false;
+    for (const Member& m : v.as_map()) {
+      Value nv = rewrite_refs(m.value, depth + 1);
+      changed |= nv.identity() != m.value.identity() || nv.kind() != m.value.kind();
+      out.push_back(Member{m.key, nv});
+    }
+    if (!changed) return v;
+    Value built = make_map(ctx.arena, out);
+    alias(built, v);
+    return built;
+  }
+  if (v.is_list()) {
+    std::vector<Value> out;
+    bool changed = false;
+    for (const Value& item : v.as_list()) {
+      Value nv = rewrite_refs(item, depth + 1);
+      changed |= nv.identity() != item.identity() || nv.kind() != item.kind();
+      out.push_back(nv);
+    }
+    return changed ? list(out) : v;
+  }
+  return v;
+}
+
 Value Transform::resources() {
   std::vector<Member> out;
   absl::flat_hash_map<std::string, std::vector<size_t>> by_source;
@@ -276,6 +310,8 @@ Value Transform::resources() {
       placed[g.id] = true;
       out.push_back(Member{str(g.id), g.cfn});
     }
+  if (!referable_.empty())
+    for (Member& m : out) m.value = rewrite_refs(m.value, 0);
   Value built = make_map(ctx.arena, out);
   if (template_resources_) positions_.add_alias(built.identity(), template_resources_->identity());
   return built;

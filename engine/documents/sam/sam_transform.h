@@ -125,6 +125,11 @@ class Transform {
   RoleAdditions& role_additions(std::string_view owner) { return role_additions_[std::string(owner)]; }
 
   const Value& root() const { return root_; }
+  // SAM's referable properties: `!Ref Fn.Alias` / `Fn.Version` /
+  // `Api.Stage` / `Api.Deployment` name the generated resource `id`.
+  void referable(std::string_view sam_id, std::string_view property, std::string_view id) {
+    referable_[cat(sam_id, ".", property)] = std::string(id);
+  }
   // `v`, or the Default of the parameter when `v` is {Ref: Parameter}: SAM
   // resolves such references itself for a few properties (AutoPublishAlias,
   // UsagePlan.CreateUsagePlan).
@@ -142,6 +147,8 @@ class Transform {
   absl::flat_hash_map<std::string, Value> changed_;
   absl::flat_hash_map<std::string, ApiInfo> apis_;
   absl::flat_hash_map<std::string, RoleAdditions> role_additions_;
+  absl::flat_hash_map<std::string, std::string> referable_;
+  Value rewrite_refs(const Value& v, int depth);
   friend class Globals;
 };
 
