@@ -14,13 +14,14 @@ Value prop(const Event& e, std::string_view key) {
 }
 
 void permission(Transform& t, const Event& e, const Target& target, std::string_view principal, Value source_arn,
-                Value source_account = Value(), std::string id = "") {
+                Value source_account = Value(), std::string id = "", Value token = Value()) {
   t.add_for_event(id.empty() ? cat(e.owner, e.name, "Permission") : id, "AWS::Lambda::Permission",
                   t.map({{"Action", t.str("lambda:InvokeFunction")},
                          {"FunctionName", target.ref},
                          {"Principal", t.str(principal)},
                          {"SourceArn", source_arn},
-                         {"SourceAccount", source_account}}),
+                         {"SourceAccount", source_account},
+                         {"EventSourceToken", token}}),
                   e);
 }
 
@@ -269,7 +270,7 @@ void expand_function_event(Transform& t, const Event& e, const Target& target) {
   if (e.type == "Cognito") return cognito(t, e, target);
   if (e.type == "AlexaSkill")
     return permission(t, e, target, "alexa-appkit.amazon.com", Value(), Value(),
-                      cat(e.owner, "AlexaSkillEventPermission"));
+                      cat(e.owner, "AlexaSkillEventPermission"), prop(e, "SkillId"));
   t.warn(cat("event ", e.name, " of ", e.owner, ": type ", e.type, " is not supported by Moat's SAM transform; skipped"),
          e.location);
 }

@@ -141,8 +141,7 @@ void deployment_preference(Transform& t, const std::string& id, const Value& pro
 
 }  // namespace
 
-void expand_function(Transform& t, const std::string& id, const Value& resource, const Value& props) {
-  (void)resource;
+void expand_function(Transform& t, const std::string& id, const Value& props) {
   // AutoPublishAlias: a version and an alias; events then invoke the alias.
   const Value* alias_prop = member(props, "AutoPublishAlias");
   Value alias_value = alias_prop ? t.literal(*alias_prop) : Value();

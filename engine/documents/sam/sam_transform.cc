@@ -221,7 +221,7 @@ void Transform::run() {
     Value props = apply_globals(*this, type->as_string(), raw && raw->is_map() ? *raw : make_map(ctx.arena, {}));
     if (raw && raw->is_map()) positions_.add_alias(props.identity(), raw->identity());
     size_t first = generated_.size();
-    expand(id, type->as_string(), m.value, props);
+    expand(id, type->as_string(), props);
     // Condition and DependsOn carry over to everything the resource becomes.
     for (size_t i = first; i < generated_.size(); ++i) {
       Generated& g = generated_[i];
@@ -233,8 +233,8 @@ void Transform::run() {
   }
 }
 
-void Transform::expand(const std::string& id, std::string_view type, const Value& resource, const Value& props) {
-  if (type == "AWS::Serverless::Function") return expand_function(*this, id, resource, props);
+void Transform::expand(const std::string& id, std::string_view type, const Value& props) {
+  if (type == "AWS::Serverless::Function") return expand_function(*this, id, props);
   if (type == "AWS::Serverless::Api") return expand_rest_api(*this, *api(id));
   if (type == "AWS::Serverless::HttpApi") return expand_http_api(*this, *api(id));
   if (type == "AWS::Serverless::WebSocketApi") return expand_websocket_api(*this, id, props);

@@ -136,7 +136,7 @@ class Transform {
   Value literal(const Value& v) const;
 
  private:
-  void expand(const std::string& id, std::string_view type, const Value& resource, const Value& props);
+  void expand(const std::string& id, std::string_view type, const Value& props);
   void register_apis();
 
   cfn::SourceMap& positions_;
@@ -168,7 +168,7 @@ std::string ref_target(const Value& v);
 Value apply_globals(Transform& t, std::string_view type, const Value& props);
 
 // Per SAM type (sam_function.cc, sam_api.cc, sam_other.cc).
-void expand_function(Transform& t, const std::string& id, const Value& resource, const Value& props);
+void expand_function(Transform& t, const std::string& id, const Value& props);
 // The API, its deployment and stage, authorizers, usage plans (sam_api.cc).
 void expand_rest_api(Transform& t, const Transform::ApiInfo& api);
 void expand_http_api(Transform& t, const Transform::ApiInfo& api);
