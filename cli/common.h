@@ -37,5 +37,6 @@ int cmd_builtins(int argc, char** argv);
 int cmd_inspect(int argc, char** argv);
 int cmd_scan(int argc, char** argv);
 int cmd_rules(int argc, char** argv);
+int cmd_scan_event(int argc, char** argv);
 
 }  // namespace moat::cli

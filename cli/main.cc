@@ -30,6 +30,9 @@ commands:
       --fail-on S             exit 1 on a finding at or above S (default low; none = never)
       --errors-ok             a file that cannot be scanned does not make the exit code 2
       --file-time-limit-ms N  evaluation time limit per file (default 30000)
+  scan-event [EVENT.json...|-] [--format text|json|sarif|junit] [--fail-on S] [--select/--skip X] [--stats]
+                            detect injection in Lambda event payloads with the bundled event rules
+                            (no file or -: JSON lines on stdin, one event per line)
   rules [--format text|json|markdown] [--policy P]... [--no-bundled]
                             list the rules (markdown: the rule catalog, docs/rules.md)
   disasm FILES...           print the bytecode with source lines
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
     if (cmd == "inspect") return moat::cli::cmd_inspect(argc, argv);
     if (cmd == "scan") return moat::cli::cmd_scan(argc, argv);
     if (cmd == "rules") return moat::cli::cmd_rules(argc, argv);
+    if (cmd == "scan-event") return moat::cli::cmd_scan_event(argc, argv);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "moat " << moat::version() << "\n";
       return 0;

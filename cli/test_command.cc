@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "documents/event_loader.h"
 #include "documents/template_loader.h"
 
 namespace moat::cli {
@@ -107,10 +108,14 @@ int run_test_file(const fs::path& file, int* passed, bool verbose) {
     if (!evaluator.ok()) { std::cerr << "FAIL " << label << ": " << evaluator.status().message() << "\n"; ++failed; continue; }
     absl::StatusOr<std::shared_ptr<const Document>> doc;
     if (c.contains("input_file")) {
-      // JSON, YAML or a template, detected (template_loader.h).
-      auto loaded = load_template_file((dir / c["input_file"].get<std::string>()).string());
+      // JSON, YAML or a template, detected (template_loader.h); a Lambda
+      // event payload becomes an event document, as with `moat eval`.
+      std::string path = (dir / c["input_file"].get<std::string>()).string();
+      auto loaded = load_template_file(path);
       if (loaded.ok()) doc = loaded->document;
       else doc = loaded.status();
+      if (loaded.ok() && loaded->format == "json" && !detect_event_source((*doc)->root()).empty())
+        doc = load_event_file(path);
     }
     else if (c.contains("input")) doc = Document::from_json(c["input"].dump(), label);
     else { std::cerr << "FAIL " << label << ": a case needs \"input\" or \"input_file\"\n"; ++failed; continue; }

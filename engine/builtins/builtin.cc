@@ -96,6 +96,7 @@ BuiltinRegistry BuiltinRegistry::standard() {
   register_network_builtins(r);
   register_aws_builtins(r);
   register_time_builtins(r);
+  { void register_injection_builtins(BuiltinRegistry&); register_injection_builtins(r); }  // builtins/injection.cc
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include "documents/document.h"
 #include "documents/events/decoders.h"
+#include "documents/events/normalize.h"
 #include "documents/json_reader.h"
 #include "value/build.h"
 
@@ -23,6 +24,25 @@ constexpr size_t kMaxWarningBytes = 1024;
 // its key, so a payload with one huge key above many strings would
 // otherwise cost keys x strings.
 constexpr size_t kMaxPointerBytes = 64u << 20;
+
+// Member names listed in a field's "keys"; more are not needed to see an
+// operator or a prototype key, and the list must stay small beside value.
+constexpr size_t kMaxKeys = 1000;
+
+// Every member name under v (depth first), for the NoSQL-operator and
+// prototype-pollution rules: those attacks live in keys, not in strings.
+void collect_keys(const Value& v, std::vector<Value>& out, int depth) {
+  if (depth > kMaxJsonDepth || out.size() >= kMaxKeys) return;
+  if (v.is_map()) {
+    for (const Member& m : v.as_map()) {
+      if (out.size() >= kMaxKeys) return;
+      out.push_back(m.key);
+      collect_keys(m.value, out, depth + 1);
+    }
+  } else if (v.is_list()) {
+    for (const Value& item : v.as_list()) collect_keys(item, out, depth + 1);
+  }
+}
 
 // Whether the string holds a JSON object or array (first non-blank byte).
 bool looks_like_json(std::string_view s) {
@@ -392,7 +412,7 @@ void EventBuilder::scalars_under(std::string& pointer, std::string_view name, co
 
 Value EventBuilder::field_value(const Field& f) {
   std::vector<Member> m;
-  m.reserve(8);
+  m.reserve(11);
   auto str = [&](std::string_view s) { return make_string(arena_, s); };
   m.push_back({Value::string("pointer"), str(f.pointer)});
   m.push_back({Value::string("name"), str(f.name)});
@@ -405,6 +425,17 @@ Value EventBuilder::field_value(const Field& f) {
   m.push_back({Value::string("decoding"), make_list(arena_, steps)});
   m.push_back({Value::string("trusted"), Value::boolean(f.trusted)});
   m.push_back({Value::string("record"), Value::integer(f.record)});
+  // Detection forms (documents/events/normalize.h), computed here once per
+  // field so that no rule repeats the decoding.
+  if (!f.trusted && f.value.is_string()) {
+    std::string normalized = normalize_text(f.value.as_string());
+    m.push_back({Value::string("normalized"), str(normalized)});
+    m.push_back({Value::string("sql"), str(sql_form(normalized))});
+  } else if (!f.trusted && (f.value.is_map() || f.value.is_list())) {
+    std::vector<Value> keys;
+    collect_keys(f.value, keys, 0);
+    m.push_back({Value::string("keys"), make_list(arena_, keys)});
+  }
   return make_map_unique(arena_, m);
 }
 
