@@ -42,7 +42,9 @@ clause
     | 'let' var=ID '=' expr                           # letClause
     | 'where' expr                                    # whereClause
     ;
-typeRef : qualifiedName | stringLit ;
+typeRef : typePath | stringLit ;
+// A resource type's later parts may be keywords (`aws.events.rule`).
+typePath : ID ('.' fieldName)* ;
 
 reportClause : 'report' message=expr ('at' at=expr)? ('subject' subject=expr)? ;
 
@@ -73,8 +75,8 @@ primary
     | 'false'                                                  # falseLit
     | 'null'                                                   # nullLit
     | q=('any' | 'all' | 'none' | 'count') '(' var=ID (',' var2=ID)? 'in' expr (':' expr)? ')'  # quantExpr
-    | '[' expr 'for' var=ID (',' var2=ID)? 'in' expr ('if' expr)? ']'                         # listCompExpr
-    | '{' expr ':' expr 'for' var=ID (',' var2=ID)? 'in' expr ('if' expr)? '}'                # mapCompExpr
+    | '[' expr compFor compClause* ']'                         # listCompExpr
+    | '{' expr ':' expr compFor compClause* '}'                # mapCompExpr
     | '[' (expr (',' expr)* ','?)? ']'                         # listLit
     | '{' (mapEntry (',' mapEntry)* ','?)? '}'                 # mapLit
     | qualifiedName '(' (expr (',' expr)*)? ')'                # callExpr
@@ -82,14 +84,26 @@ primary
     | '(' expr ')'                                             # parenExpr
     ;
 
-mapEntry : (ID | stringLit) ':' expr ;
+// Clauses after the first `for` nest left to right, as in Python:
+// `[a for s in xs for a in s.actions if a != "*"]`; a `let` names a value
+// for the clauses and the element after it.
+compFor : 'for' var=ID (',' var2=ID)? 'in' expr ;
+compClause
+    : compFor                                                  # compForClause
+    | 'if' expr                                                # compIfClause
+    | 'let' var=ID '=' expr                                    # compLetClause
+    ;
+
+// Keys may be keywords too (`{where: 1}`), like field names after a dot.
+mapEntry : (fieldName | stringLit) ':' expr ;
 
 stringLit : STRING | SQ_STRING | RAW_STRING | TEXT_BLOCK ;
 
 qualifiedName : ID ('.' ID)* ;
 
 // Keywords that are also common field names in documents stay usable
-// after a dot (`r.count`, `f.select`).
+// after a dot (`r.count`, `f.select`), as map-literal keys and inside
+// dotted resource types.
 fieldName
     : ID | 'package' | 'import' | 'as' | 'param' | 'let' | 'fn' | 'rule' | 'select'
     | 'for' | 'in' | 'where' | 'report' | 'at' | 'subject' | 'if' | 'then' | 'else'
@@ -103,9 +117,17 @@ fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 
 TEXT_BLOCK : '"""' .*? '"""' ;
 RAW_STRING : 'r"' ~["\r\n]* '"' ;
-STRING     : '"' (ESC | ~["\\\r\n])* '"' ;
-// Single quotes read the same; they nest inside "${...}" without escaping.
-SQ_STRING  : '\'' (ESC | ~['\\\r\n])* '\'' ;
+// A `${...}` inside a string may hold strings in either quote (with their
+// own interpolations) and braces: the lexer follows them, so
+// `"${join(xs, ", ")}"` is one token. A `$` or `{` that opens nothing reads
+// as plain text; the AST builder splits the interpolations out.
+STRING     : DQ_BODY ;
+// Single quotes read the same.
+SQ_STRING  : SQ_BODY ;
+fragment DQ_BODY     : '"' (ESC | INTERP | ~["\\\r\n])* '"' ;
+fragment SQ_BODY     : '\'' (ESC | INTERP | ~['\\\r\n])* '\'' ;
+fragment INTERP      : '${' INTERP_PART* '}' ;
+fragment INTERP_PART : ESC | DQ_BODY | SQ_BODY | '{' INTERP_PART* '}' | ~["'{}\\\r\n] ;
 fragment ESC : '\\' . ;
 
 ID         : [a-zA-Z_] [a-zA-Z_0-9]* ;

@@ -4,6 +4,11 @@
 // otherwise propagate. An error is still never turned into a clean answer
 // (except by type_of, whose job is to name it): has(), is_missing() and
 // is_unknown() return it unchanged.
+//
+// The kind tests (is_string, is_map, ...) see missing values too: a missing
+// value is not a string, so they answer false, which keeps `where
+// is_string(x) and ...` and comprehension filters decided when x is absent.
+// An unknown value may turn out to be anything: it stays unknown.
 #include <string>
 
 #include "builtins/builtin.h"
@@ -20,6 +25,7 @@ Value type_of(CallContext&, std::span<const Value> a) {
 
 template <bool (Value::*Test)() const>
 Value kind_test(CallContext&, std::span<const Value> a) {
+  if (a[0].is_error() || a[0].is_unknown()) return a[0];
   return Value::boolean((a[0].*Test)());
 }
 
@@ -53,7 +59,7 @@ Value to_string(CallContext& ctx, std::span<const Value> a) {
 BuiltinDef test_def(std::string_view name, BuiltinFn fn, std::string_view summary,
                     std::string_view example) {
   return {.name = name, .family = "types", .params = {{"x", Type::kAny}}, .result = Type::kBool,
-          .summary = summary, .example = example, .fn = fn};
+          .strict = false, .summary = summary, .example = example, .fn = fn};
 }
 
 }  // namespace
@@ -65,20 +71,20 @@ void register_type_builtins(BuiltinRegistry& r) {
                     "\"map\", or \"missing\", \"unknown\", \"error\" for values that are not there",
          .example = "type_of([1]) == \"list\" and type_of({}.a) == \"missing\"",
          .fn = type_of});
-  r.add(test_def("is_null", kind_test<&Value::is_null>, "Whether x is null", "is_null(null)"));
-  r.add(test_def("is_bool", kind_test<&Value::is_bool>, "Whether x is true or false",
+  r.add(test_def("is_null", kind_test<&Value::is_null>, "Whether x is null; false when x is missing", "is_null(null) and not is_null({}.a)"));
+  r.add(test_def("is_bool", kind_test<&Value::is_bool>, "Whether x is true or false; false when x is missing",
                  "is_bool(false)"));
-  r.add(test_def("is_int", kind_test<&Value::is_int>, "Whether x is an integer",
+  r.add(test_def("is_int", kind_test<&Value::is_int>, "Whether x is an integer; false when x is missing",
                  "is_int(3) and not is_int(3.0)"));
-  r.add(test_def("is_float", kind_test<&Value::is_float>, "Whether x is a floating-point number",
+  r.add(test_def("is_float", kind_test<&Value::is_float>, "Whether x is a floating-point number; false when x is missing",
                  "is_float(3.0) and not is_float(3)"));
-  r.add(test_def("is_number", kind_test<&Value::is_number>, "Whether x is an int or a float",
+  r.add(test_def("is_number", kind_test<&Value::is_number>, "Whether x is an int or a float; false when x is missing",
                  "is_number(3) and is_number(0.5)"));
-  r.add(test_def("is_string", kind_test<&Value::is_string>, "Whether x is a string",
-                 "is_string(\"a\")"));
-  r.add(test_def("is_list", kind_test<&Value::is_list>, "Whether x is a list",
+  r.add(test_def("is_string", kind_test<&Value::is_string>, "Whether x is a string; false when x is missing",
+                 "is_string(\"a\") and not is_string({}.a)"));
+  r.add(test_def("is_list", kind_test<&Value::is_list>, "Whether x is a list; false when x is missing",
                  "is_list([]) and not is_list({})"));
-  r.add(test_def("is_map", kind_test<&Value::is_map>, "Whether x is a map", "is_map({a: 1})"));
+  r.add(test_def("is_map", kind_test<&Value::is_map>, "Whether x is a map; false when x is missing", "is_map({a: 1})"));
   r.add({.name = "has", .family = "types", .params = {{"x", Type::kAny}}, .result = Type::kBool,
          .strict = false,
          .summary = "Whether x is present: false only for a missing value (an unknown value is "

@@ -88,6 +88,8 @@ class Checker {
   Info infer_field(Expr& e, Info base, std::string_view field, SourceRange at);
   void expect_bool(const Info& i, SourceRange r, std::string_view what);
   int32_t bind(const std::string& name, SourceRange r, Info info);
+  int32_t reserve_iteration(int32_t hidden);
+  void bind_loop_vars(Expr& e, const Info& coll, SourceRange coll_range);
   const PackageSyms* package_of_alias(std::string_view alias) const;
   std::vector<std::string> visible_names() const;
   void begin_body(Node owner) {
@@ -109,7 +111,12 @@ class Checker {
   std::vector<ParamDecl*> params_;
 };
 
-int32_t Checker::bind(const std::string& name, SourceRange, Info info) {
+int32_t Checker::bind(const std::string& name, SourceRange r, Info info) {
+  // Calls never resolve to locals, so `fn f(values) = values(values)` works,
+  // but readers take `values` for the builtin: say so.
+  if (!name.empty() && name[0] != '$' && builtins_.find(name) != nullptr)
+    diags_.warning(r, "'" + name + "' shadows the builtin " + name + "(); calls to " + name +
+                          "(...) still reach the builtin, but a different name avoids confusion");
   int32_t slot = next_slot_++;
   max_slot_ = std::max(max_slot_, next_slot_);
   scope_.push_back({name, slot, std::move(info)});
@@ -381,7 +388,8 @@ Info Checker::infer(Expr& e) {
           if (known(a.type) && known(b.type)) {
             if (is_numeric(a.type) && is_numeric(b.type))
               return {a.type == Type::kInt && b.type == Type::kInt ? Type::kInt : Type::kNumber};
-            if (a.type == b.type && (a.type == Type::kString || a.type == Type::kList)) return {a.type};
+            if (a.type == b.type && (a.type == Type::kString || a.type == Type::kList || a.type == Type::kMap))
+              return {a.type};
             mismatch();
           }
           return {};
@@ -407,52 +415,97 @@ Info Checker::infer(Expr& e) {
       next_slot_ = saved;
       return body;
     }
-    case ExprKind::kQuant:
-    case ExprKind::kListComp:
-    case ExprKind::kMapComp: {
-      size_t coll_index = e.kind == ExprKind::kQuant ? 0 : e.kind == ExprKind::kListComp ? 1 : 2;
-      Info coll = infer(*e.kids[coll_index]);
-      if (known(coll.type) && coll.type != Type::kList && coll.type != Type::kMap)
-        diags_.error(e.kids[coll_index]->range, "cannot iterate over a " + std::string(type_name(coll.type)));
+    case ExprKind::kQuant: {
+      Info coll = infer(*e.kids[0]);
       size_t mark = scope_.size();
       int32_t saved = next_slot_;
       // Hidden slots first: the collection and the position (ITER_*), then
-      // the accumulator pair (quantifiers) or the filter slot.
-      next_slot_ += 4;
-      max_slot_ = std::max(max_slot_, next_slot_);
-      Info elem;
-      if (coll.schema && coll.schema->items) elem = {coll.schema->items->type, coll.schema->items, coll.schema_name + "[*]"};
-      if (coll.schema && coll.schema->values) elem = {coll.schema->values->type, coll.schema->values, coll.schema_name + "[*]"};
-      e.var_slots.clear();
-      if (e.vars.size() == 2) {
-        e.var_slots.push_back(bind(e.vars[0], e.var_ranges[0], {}));
-        e.var_slots.push_back(bind(e.vars[1], e.var_ranges[1], elem));
-      } else if (!e.vars.empty()) {
-        e.var_slots.push_back(bind(e.vars[0], e.var_ranges[0], elem));
+      // the accumulator pair.
+      e.slot = reserve_iteration(4);
+      bind_loop_vars(e, coll, e.kids[0]->range);
+      if (e.has_filter) expect_bool(infer(*e.kids[1]), e.kids[1]->range, "the condition of a quantifier");
+      scope_.resize(mark);
+      next_slot_ = saved;
+      return {e.quant == Quant::kCount ? Type::kInt : Type::kBool};
+    }
+    case ExprKind::kListComp:
+    case ExprKind::kMapComp: {
+      // kids: the element (key and value for a map), the first collection,
+      // then the later clauses in order; each sees the variables before it.
+      size_t first = e.kind == ExprKind::kListComp ? 1 : 2;
+      Info coll = infer(*e.kids[first]);
+      size_t mark = scope_.size();
+      int32_t saved = next_slot_;
+      // Collection and position, then a spare slot and the first undefined
+      // filter value (the slot the whole comprehension's result may take).
+      e.slot = reserve_iteration(4);
+      bind_loop_vars(e, coll, e.kids[first]->range);
+      for (size_t i = first + 1; i < e.kids.size(); ++i) {
+        Expr& c = *e.kids[i];
+        switch (c.kind) {
+          case ExprKind::kCompFor: {
+            Info inner = infer(*c.kids[0]);
+            c.slot = reserve_iteration(2);
+            bind_loop_vars(c, inner, c.kids[0]->range);
+            break;
+          }
+          case ExprKind::kCompIf:
+            expect_bool(infer(*c.kids[0]), c.kids[0]->range, "the 'if' of a comprehension");
+            break;
+          case ExprKind::kCompLet: {
+            Info v = infer(*c.kids[0]);
+            c.var_slots.clear();
+            if (!c.vars.empty()) c.var_slots.push_back(bind(c.vars[0], c.var_ranges[0], v));
+            break;
+          }
+          default: break;
+        }
       }
-      e.slot = saved;  // base of the hidden slots
       Info result;
-      if (e.kind == ExprKind::kQuant) {
-        if (e.has_filter) expect_bool(infer(*e.kids[1]), e.kids[1]->range, "the condition of a quantifier");
-        result = {e.quant == Quant::kCount ? Type::kInt : Type::kBool};
-      } else if (e.kind == ExprKind::kListComp) {
+      if (e.kind == ExprKind::kListComp) {
         infer(*e.kids[0]);
-        if (e.has_filter) expect_bool(infer(*e.kids[2]), e.kids[2]->range, "the 'if' of a comprehension");
         result = {Type::kList};
       } else {
         Info k = infer(*e.kids[0]);
         if (known(k.type) && k.type != Type::kString)
           diags_.error(e.kids[0]->range, "map keys must be strings, got " + std::string(type_name(k.type)));
         infer(*e.kids[1]);
-        if (e.has_filter) expect_bool(infer(*e.kids[3]), e.kids[3]->range, "the 'if' of a comprehension");
         result = {Type::kMap};
       }
       scope_.resize(mark);
       next_slot_ = saved;
       return result;
     }
+    case ExprKind::kCompFor:
+    case ExprKind::kCompIf:
+    case ExprKind::kCompLet:
+      return {};  // handled with their comprehension
   }
   return {};
+}
+
+int32_t Checker::reserve_iteration(int32_t hidden) {
+  int32_t base = next_slot_;
+  next_slot_ += hidden;
+  max_slot_ = std::max(max_slot_, next_slot_);
+  return base;
+}
+
+// The variables of a quantifier or a comprehension `for` over `coll`: one
+// (the element) or two (index or key, then the element).
+void Checker::bind_loop_vars(Expr& e, const Info& coll, SourceRange coll_range) {
+  if (known(coll.type) && coll.type != Type::kList && coll.type != Type::kMap)
+    diags_.error(coll_range, "cannot iterate over a " + std::string(type_name(coll.type)));
+  Info elem;
+  if (coll.schema && coll.schema->items) elem = {coll.schema->items->type, coll.schema->items, coll.schema_name + "[*]"};
+  if (coll.schema && coll.schema->values) elem = {coll.schema->values->type, coll.schema->values, coll.schema_name + "[*]"};
+  e.var_slots.clear();
+  if (e.vars.size() == 2) {
+    e.var_slots.push_back(bind(e.vars[0], e.var_ranges[0], {}));
+    e.var_slots.push_back(bind(e.vars[1], e.var_ranges[1], elem));
+  } else if (!e.vars.empty()) {
+    e.var_slots.push_back(bind(e.vars[0], e.var_ranges[0], elem));
+  }
 }
 
 Info Checker::infer_call(Expr& e) {

@@ -86,6 +86,8 @@ class Compiler {
   void expr(const Expr& e);
   void call(const Expr& e);
   void iteration(const Expr& e);
+  void comprehension(const Expr& e);
+  uint32_t loop_slots(const Expr& e, uint32_t iter_base);
   bool constant_value(const Expr& e, Value* out);
   void place(const Expr& at, uint32_t* flags, uint32_t* iter_slot);
   void rule(const Module& m, const RuleDecl& r, uint32_t rule_index);
@@ -243,6 +245,9 @@ void Compiler::expr(const Expr& e) {
     case ExprKind::kQuant:
     case ExprKind::kListComp:
     case ExprKind::kMapComp: iteration(e); return;
+    case ExprKind::kCompFor:
+    case ExprKind::kCompIf:
+    case ExprKind::kCompLet: return;  // emitted by comprehension()
   }
 }
 
@@ -294,12 +299,9 @@ void Compiler::call(const Expr& e) {
   }
 }
 
-// Quantifiers and comprehensions share one loop shape; the hidden slots
-// start at e.slot: collection, position, accumulator, first undefined.
-void Compiler::iteration(const Expr& e) {
-  const SourceRange r = e.range;
-  const uint32_t base = static_cast<uint32_t>(e.slot);
-  use_slot(static_cast<int32_t>(base) + 3);
+// Packs a loop's variable slots for ITER_NEXT and records the value
+// variable's iterator, so `report ... at x` can name x's position.
+uint32_t Compiler::loop_slots(const Expr& e, uint32_t iter_base) {
   uint32_t key_slot = kNoSlot, val_slot = kNoSlot;
   if (e.var_slots.size() == 2) {
     key_slot = static_cast<uint32_t>(e.var_slots[0]);
@@ -308,51 +310,118 @@ void Compiler::iteration(const Expr& e) {
     val_slot = static_cast<uint32_t>(e.var_slots[0]);
   }
   for (int32_t s : e.var_slots) use_slot(s);
-  if (val_slot != kNoSlot) loop_var_iter_[static_cast<int32_t>(val_slot)] = static_cast<int32_t>(base);
+  if (val_slot != kNoSlot) loop_var_iter_[static_cast<int32_t>(val_slot)] = static_cast<int32_t>(iter_base);
+  return (key_slot << 12) | val_slot;
+}
 
-  const Expr& coll = *e.kids[e.kind == ExprKind::kQuant ? 0 : e.kind == ExprKind::kListComp ? 1 : 2];
+// Quantifiers: the hidden slots start at e.slot: collection, position,
+// accumulator pair.
+void Compiler::iteration(const Expr& e) {
+  if (e.kind != ExprKind::kQuant) return comprehension(e);
+  const SourceRange r = e.range;
+  const uint32_t base = static_cast<uint32_t>(e.slot);
+  use_slot(static_cast<int32_t>(base) + 3);
+  uint32_t slots = loop_slots(e, base);
+  const Expr& coll = *e.kids[0];
   expr(coll);
-  uint32_t init = emit(Op::ITER_INIT, base, coll.range);
+  emit(Op::ITER_INIT, base, coll.range);
   uint32_t init_end = word(0, r);
-  if (e.kind == ExprKind::kQuant) {
-    emit(Op::ACC_INIT, base + 2, r);
-    uint32_t loop = emit(Op::ITER_NEXT, base, r);
-    word((key_slot << 12) | val_slot, r);
-    uint32_t exit_word = word(0, r);
-    if (e.has_filter) expr(*e.kids[1]);
-    else emit(Op::TRUE_, 0, r);
-    emit(Op::ACC_STEP, base + 2, r);
-    uint32_t step_word = word(0, r);
-    emit(Op::JUMP, loop, r);
-    uint32_t exit = here();
-    emit(Op::ACC_END, (base + 2) | (static_cast<uint32_t>(e.quant) << 20), r);
-    patch_word(exit_word, exit);
-    patch_word(step_word, static_cast<uint32_t>(e.quant) | (exit << 2));
-  } else {
-    bool is_map = e.kind == ExprKind::kMapComp;
-    emit(Op::NULL_, 0, r);
-    emit(Op::STORE, base + 3, r);
-    emit(Op::BUILD_BEGIN, is_map ? 1 : 0, r);
-    uint32_t loop = emit(Op::ITER_NEXT, base, r);
-    word((key_slot << 12) | val_slot, r);
-    uint32_t exit_word = word(0, r);
-    if (e.has_filter) {
-      expr(*e.kids[is_map ? 3 : 2]);
-      emit(Op::BUILD_FILTER, loop, e.kids[is_map ? 3 : 2]->range);
-      word(base + 3, r);
-    }
-    expr(*e.kids[0]);
-    if (is_map) expr(*e.kids[1]);
-    emit(Op::BUILD_ADD, is_map ? 1 : 0, r);
-    emit(Op::JUMP, loop, r);
-    uint32_t exit = here();
-    emit(Op::BUILD_END, base + 3, r);
-    patch_word(exit_word, exit);
-  }
+  emit(Op::ACC_INIT, base + 2, r);
+  uint32_t loop = emit(Op::ITER_NEXT, base, r);
+  word(slots, r);
+  uint32_t exit_word = word(0, r);
+  if (e.has_filter) expr(*e.kids[1]);
+  else emit(Op::TRUE_, 0, r);
+  emit(Op::ACC_STEP, base + 2, r);
+  uint32_t step_word = word(0, r);
+  emit(Op::JUMP, loop, r);
+  uint32_t exit = here();
+  emit(Op::ACC_END, (base + 2) | (static_cast<uint32_t>(e.quant) << 20), r);
+  patch_word(exit_word, exit);
+  patch_word(step_word, static_cast<uint32_t>(e.quant) | (exit << 2));
   patch_word(init_end, here());
-  (void)init;
   // The variables' slots are free again after the loop; a later `let` may reuse them.
   for (int32_t s : e.var_slots) loop_var_iter_.erase(s);
+}
+
+// Comprehensions: one builder, and one loop per `for`, nested left to right.
+// The hidden slots of the first `for` start at e.slot: collection, position,
+// (unused), first undefined value; a later `for` has its collection and
+// position at its own slot. An `if` that is not true, or a later collection
+// that cannot be iterated, skips to the next element of the innermost loop
+// around it (BUILD_FILTER), remembering an undefined value, which becomes
+// the result.
+void Compiler::comprehension(const Expr& e) {
+  const SourceRange r = e.range;
+  const bool is_map = e.kind == ExprKind::kMapComp;
+  const size_t first = is_map ? 2 : 1;
+  const uint32_t base = static_cast<uint32_t>(e.slot);
+  const uint32_t undef = base + 3;
+  use_slot(static_cast<int32_t>(undef));
+  uint32_t slots = loop_slots(e, base);
+
+  const Expr& coll = *e.kids[first];
+  expr(coll);
+  emit(Op::ITER_INIT, base, coll.range);
+  uint32_t init_end = word(0, r);
+  emit(Op::NULL_, 0, r);
+  emit(Op::STORE, undef, r);
+  emit(Op::BUILD_BEGIN, is_map ? 1 : 0, r);
+  uint32_t loop = emit(Op::ITER_NEXT, base, r);
+  word(slots, r);
+  uint32_t exit_word = word(0, r);
+  std::vector<int32_t> bound;  // slots to forget after the comprehension
+  for (size_t i = first + 1; i < e.kids.size(); ++i) {
+    const Expr& c = *e.kids[i];
+    switch (c.kind) {
+      case ExprKind::kCompFor: {
+        const uint32_t b = static_cast<uint32_t>(c.slot);
+        use_slot(static_cast<int32_t>(b) + 1);
+        uint32_t inner_slots = loop_slots(c, b);
+        bound.insert(bound.end(), c.var_slots.begin(), c.var_slots.end());
+        expr(*c.kids[0]);
+        emit(Op::ITER_INIT, b, c.kids[0]->range);
+        uint32_t fail_word = word(0, r);
+        uint32_t skip = emit(Op::JUMP, 0, r);
+        // ITER_INIT pushed the undefined collection (or a type error) on this
+        // path only; the straight-line depth count has to be told.
+        patch_word(fail_word, here());
+        ++depth_;
+        emit(Op::BUILD_FILTER, loop, c.kids[0]->range);
+        word(undef, r);
+        patch_a(skip, here());
+        uint32_t inner = emit(Op::ITER_NEXT, b, r);
+        word(inner_slots, r);
+        word(loop, r);  // done: the next element of the enclosing loop
+        loop = inner;
+        break;
+      }
+      case ExprKind::kCompIf:
+        expr(*c.kids[0]);
+        emit(Op::BUILD_FILTER, loop, c.kids[0]->range);
+        word(undef, r);
+        break;
+      case ExprKind::kCompLet:
+        if (c.var_slots.empty()) break;  // a syntax error, already reported
+        expr(*c.kids[0]);
+        use_slot(c.var_slots[0]);
+        loop_var_iter_.erase(c.var_slots[0]);
+        emit(Op::STORE, static_cast<uint32_t>(c.var_slots[0]), c.range);
+        bound.push_back(c.var_slots[0]);
+        break;
+      default: break;
+    }
+  }
+  expr(*e.kids[0]);
+  if (is_map) expr(*e.kids[1]);
+  emit(Op::BUILD_ADD, is_map ? 1 : 0, r);
+  emit(Op::JUMP, loop, r);
+  uint32_t exit = here();
+  emit(Op::BUILD_END, undef, r);
+  patch_word(exit_word, exit);
+  patch_word(init_end, here());
+  for (int32_t s : e.var_slots) loop_var_iter_.erase(s);
+  for (int32_t s : bound) loop_var_iter_.erase(s);
 }
 
 void Compiler::place(const Expr& at, uint32_t* flags, uint32_t* iter_slot) {

@@ -31,8 +31,14 @@ enum class ExprKind : uint8_t {
   kCond,       // if kids[0] then kids[1] else kids[2]
   kLet,        // let vars[0] = kids[0]; kids[1]
   kQuant,      // quant over vars in kids[0], optional condition kids[1]
-  kListComp,   // [kids[0] for vars in kids[1] if kids[2]?]
-  kMapComp,    // {kids[0]: kids[1] for vars in kids[2] if kids[3]?}
+  kListComp,   // [kids[0] for vars in kids[1] CLAUSES], CLAUSES = kids[2...]
+  kMapComp,    // {kids[0]: kids[1] for vars in kids[2] CLAUSES}, CLAUSES = kids[3...]
+  // The clauses after a comprehension's first `for`, in source order (they
+  // nest left to right). Only found in comprehension kids, never evaluated
+  // as expressions on their own.
+  kCompFor,    // for vars in kids[0]; slot = base of its two hidden slots
+  kCompIf,     // if kids[0]
+  kCompLet,    // let vars[0] = kids[0]
 };
 
 enum class BinOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe };
@@ -54,7 +60,7 @@ struct Expr {
   std::vector<std::string> vars;  // bound names (let, quantifiers, comprehensions)
   std::vector<SourceRange> var_ranges;
   std::vector<std::unique_ptr<Expr>> kids;
-  bool has_filter = false;  // comprehension `if`, quantifier condition
+  bool has_filter = false;  // quantifier condition
 
   // Resolution, filled by the checker.
   RefKind ref = RefKind::kUnresolved;

@@ -58,7 +58,7 @@ class ErrorCollector : public antlr4::BaseErrorListener {
   ErrorCollector(Diagnostics& diags, uint32_t file, uint32_t base, const OffsetMap& offsets)
       : diags_(diags), file_(file), base_(base), offsets_(offsets) {}
 
-  void syntaxError(antlr4::Recognizer*, antlr4::Token* tok, size_t, size_t, const std::string& msg,
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* tok, size_t, size_t, const std::string& msg,
                    std::exception_ptr) override {
     SourceRange r{file_, base_, base_};
     std::string text = msg;
@@ -76,6 +76,24 @@ class ErrorCollector : public antlr4::BaseErrorListener {
         }
         else text = "unexpected character '" + t + "'";
       }
+      // Keywords are valid after a dot, as map keys and in resource types;
+      // anywhere else a keyword where a name was expected is the usual
+      // cause. ANTLR's "no viable alternative" often points one token past
+      // the keyword, so look at the token before too.
+      bool no_viable = msg.rfind("no viable alternative", 0) == 0;
+      const antlr4::Token* kw = is_keyword(tok) && (no_viable || expects_name(msg)) ? tok : nullptr;
+      if (kw == nullptr && no_viable && recognizer != nullptr)
+        if (auto* ts = dynamic_cast<antlr4::TokenStream*>(recognizer->getInputStream()))
+          for (size_t i = tok->getTokenIndex(); i-- > 0;) {
+            antlr4::Token* prev = ts->get(i);
+            if (prev->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+            if (is_keyword(prev)) kw = prev;
+            break;
+          }
+      if (kw != nullptr) {
+        std::string k = kw->getText();
+        text += ": '" + k + "' is a keyword; quote it (\"" + k + "\") or choose another name";
+      }
     }
     // ANTLR spells the end of input as <EOF>; people read "end of file".
     for (size_t p; (p = text.find("<EOF>")) != std::string::npos;) text.replace(p, 5, "end of file");
@@ -89,6 +107,25 @@ class ErrorCollector : public antlr4::BaseErrorListener {
   int count() const { return count_; }
 
  private:
+  // Keyword tokens are the literal tokens spelled with letters: everything
+  // else alphabetic lexes as ID.
+  // ANTLR lists the expected tokens: "expecting ID", "expecting {'(', ID}".
+  static bool expects_name(const std::string& msg) {
+    size_t at = msg.find("expecting ");
+    if (at == std::string::npos) return false;
+    for (size_t p = msg.find("ID", at); p != std::string::npos; p = msg.find("ID", p + 2)) {
+      bool left = !std::isalnum(static_cast<unsigned char>(msg[p - 1])) && msg[p - 1] != '\'';
+      bool right = p + 2 >= msg.size() || (!std::isalnum(static_cast<unsigned char>(msg[p + 2])) && msg[p + 2] != '\'');
+      if (left && right) return true;
+    }
+    return false;
+  }
+  static bool is_keyword(const antlr4::Token* t) {
+    if (t == nullptr || t->getType() == MoatLexer::ID || t->getType() == antlr4::Token::EOF) return false;
+    std::string x = t->getText();
+    return !x.empty() && std::all_of(x.begin(), x.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  }
+
   Diagnostics& diags_;
   uint32_t file_, base_;
   const OffsetMap& offsets_;
@@ -165,6 +202,8 @@ class Builder {
   }
   ExprPtr error_node(SourceRange r) { return std::make_unique<Expr>(ExprKind::kNull, r); }
   ExprPtr primary(MoatParser::PrimaryContext* ctx);
+  ExprPtr comprehension(ExprKind kind, SourceRange r, const std::vector<MoatParser::ExprContext*>& element,
+                        MoatParser::CompForContext* first, const std::vector<MoatParser::CompClauseContext*>& rest);
   ExprPtr string_literal(MoatParser::StringLitContext* ctx);
   std::string plain_string(MoatParser::StringLitContext* ctx);  // no interpolation allowed
   ExprPtr interpolation(std::string_view body, uint32_t body_offset, SourceRange whole);
@@ -265,7 +304,8 @@ std::unique_ptr<Module> Builder::module(MoatParser::FileContext* ctx) {
             cl.var_range = range(s->var);
           }
           for (auto* t : s->typeRef()) {
-            cl.types.push_back(t->qualifiedName() ? qualified(t->qualifiedName()) : plain_string(t->stringLit()));
+            // getText() drops hidden whitespace: `aws . events` is `aws.events`.
+            cl.types.push_back(t->typePath() ? t->typePath()->getText() : plain_string(t->stringLit()));
             cl.type_ranges.push_back(range(t));
           }
         } else if (auto* f2 = dynamic_cast<MoatParser::ForClauseContext*>(c)) {
@@ -434,7 +474,7 @@ ExprPtr Builder::primary(MoatParser::PrimaryContext* ctx) {
     auto e = std::make_unique<Expr>(ExprKind::kMap, r);
     for (auto* me : c->mapEntry()) {
       auto key = std::make_unique<Expr>(ExprKind::kString, range(me));
-      if (me->ID()) key->text = me->ID()->getText();
+      if (me->fieldName()) key->text = me->fieldName()->getText();
       else if (me->stringLit()) key->text = plain_string(me->stringLit());
       e->kids.push_back(std::move(key));
       e->kids.push_back(expr(me->expr()));
@@ -456,21 +496,50 @@ ExprPtr Builder::primary(MoatParser::PrimaryContext* ctx) {
     }
     return e;
   }
-  if (auto* c = dynamic_cast<MoatParser::ListCompExprContext*>(ctx)) {
-    auto e = std::make_unique<Expr>(ExprKind::kListComp, r);
-    bind_vars(*e, c->var, c->var2);
-    for (auto* a : c->expr()) e->kids.push_back(expr(a));
-    e->has_filter = c->expr().size() > 2;
-    return e;
-  }
-  if (auto* c = dynamic_cast<MoatParser::MapCompExprContext*>(ctx)) {
-    auto e = std::make_unique<Expr>(ExprKind::kMapComp, r);
-    bind_vars(*e, c->var, c->var2);
-    for (auto* a : c->expr()) e->kids.push_back(expr(a));
-    e->has_filter = c->expr().size() > 3;
-    return e;
-  }
+  if (auto* c = dynamic_cast<MoatParser::ListCompExprContext*>(ctx))
+    return comprehension(ExprKind::kListComp, r, {c->expr()}, c->compFor(), c->compClause());
+  if (auto* c = dynamic_cast<MoatParser::MapCompExprContext*>(ctx))
+    return comprehension(ExprKind::kMapComp, r, c->expr(), c->compFor(), c->compClause());
   return error_node(r);
+}
+
+// [elem for vars in coll CLAUSES] and {key: value for ...}: the element
+// expressions, the first collection (its variables go on the node), then one
+// kCompFor / kCompIf / kCompLet node per later clause, in source order.
+ExprPtr Builder::comprehension(ExprKind kind, SourceRange r, const std::vector<MoatParser::ExprContext*>& element,
+                               MoatParser::CompForContext* first,
+                               const std::vector<MoatParser::CompClauseContext*>& rest) {
+  auto e = std::make_unique<Expr>(kind, r);
+  for (auto* a : element) e->kids.push_back(expr(a));
+  if (first == nullptr) {  // a syntax error, already reported
+    e->kids.push_back(error_node(r));
+    return e;
+  }
+  bind_vars(*e, first->var, first->var2);
+  e->kids.push_back(expr(first->expr()));
+  for (auto* cl : rest) {
+    SourceRange cr = range(cl);
+    if (auto* f = dynamic_cast<MoatParser::CompForClauseContext*>(cl)) {
+      auto k = std::make_unique<Expr>(ExprKind::kCompFor, cr);
+      if (auto* cf = f->compFor()) {
+        bind_vars(*k, cf->var, cf->var2);
+        k->kids.push_back(expr(cf->expr()));
+      } else {
+        k->kids.push_back(error_node(cr));
+      }
+      e->kids.push_back(std::move(k));
+    } else if (auto* i = dynamic_cast<MoatParser::CompIfClauseContext*>(cl)) {
+      auto k = std::make_unique<Expr>(ExprKind::kCompIf, cr);
+      k->kids.push_back(expr(i->expr()));
+      e->kids.push_back(std::move(k));
+    } else if (auto* l = dynamic_cast<MoatParser::CompLetClauseContext*>(cl)) {
+      auto k = std::make_unique<Expr>(ExprKind::kCompLet, cr);
+      bind_vars(*k, l->var, nullptr);
+      k->kids.push_back(expr(l->expr()));
+      e->kids.push_back(std::move(k));
+    }
+  }
+  return e;
 }
 
 // Removes the indentation common to every non-blank line of a text block,
@@ -534,6 +603,73 @@ ExprPtr Builder::string_literal(MoatParser::StringLitContext* ctx) {
   return interpolation(body, body_offset, r);
 }
 
+// The scanners below find where a `${...}` ends, following the lexer's
+// INTERP rule in Moat.g4: nested braces, strings in either quote (which may
+// hold `${...}` themselves) and backslash escapes. The older way of quoting
+// inside ${...}, `\"...\"`, still works: those backslashes are dropped from
+// the text of the inner expression, which `out` receives.
+size_t interp_end(std::string_view s, size_t i, std::string* out);
+
+// `i` is just past the opening quote; returns the index of the closing one.
+size_t string_end(std::string_view s, size_t i, char quote, std::string* out) {
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\') {
+      if (i + 1 >= s.size()) return std::string_view::npos;
+      out->append(s.substr(i, 2));
+      i += 2;
+    } else if (c == quote) {
+      return i;
+    } else if (c == '$' && i + 1 < s.size() && s[i + 1] == '{') {
+      out->append("${");
+      size_t j = interp_end(s, i + 2, out);
+      if (j == std::string_view::npos) return j;
+      out->push_back('}');
+      i = j + 1;
+    } else {
+      out->push_back(c);
+      ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// `i` is just past `${`; returns the index of the matching `}`.
+size_t interp_end(std::string_view s, size_t i, std::string* out) {
+  int depth = 1;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size() && s[i + 1] == '"') {
+      // \"...\": a string of the inner expression, kept without the backslashes.
+      size_t k = i + 2;
+      out->push_back('"');
+      while (k < s.size() && !(s[k] == '\\' && k + 1 < s.size() && s[k + 1] == '"')) {
+        if (s[k] == '\\' && k + 1 < s.size()) out->push_back(s[k++]);
+        out->push_back(s[k++]);
+      }
+      if (k >= s.size()) return std::string_view::npos;
+      out->push_back('"');
+      i = k + 2;
+    } else if (c == '\\') {
+      if (i + 1 >= s.size()) return std::string_view::npos;
+      out->append(s.substr(i, 2));
+      i += 2;
+    } else if (c == '"' || c == '\'') {
+      out->push_back(c);
+      size_t k = string_end(s, i + 1, c, out);
+      if (k == std::string_view::npos) return k;
+      out->push_back(c);
+      i = k + 1;
+    } else {
+      if (c == '{') ++depth;
+      if (c == '}' && --depth == 0) return i;
+      out->push_back(c);
+      ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, SourceRange whole) {
   std::vector<ExprPtr> parts;
   std::string cur;
@@ -585,43 +721,15 @@ ExprPtr Builder::interpolation(std::string_view body, uint32_t body_offset, Sour
       continue;
     }
     if (c == '$' && i + 1 < body.size() && body[i + 1] == '{') {
-      // Find the matching '}', skipping nested braces and string literals.
-      size_t j = i + 2;
-      int depth = 1;
-      bool in_str = false;
-      char quote = '"';
-      for (; j < body.size(); ++j) {
-        char d = body[j];
-        // Inside the outer "...", an inner string is written \"...\" (or '...').
-        if (d == '\\' && j + 1 < body.size() && body[j + 1] == '"') {
-          ++j;
-          if (!in_str) { in_str = true; quote = '"'; }
-          else if (quote == '"') in_str = false;
-          continue;
-        }
-        if (in_str) {
-          if (d == '\\') ++j;
-          else if (d == quote) in_str = false;
-          continue;
-        }
-        if (d == '\'') {
-          in_str = true;
-          quote = d;
-        } else if (d == '{') {
-          ++depth;
-        } else if (d == '}' && --depth == 0) {
-          break;
-        }
-      }
+      std::string inner;
+      size_t j = interp_end(body, i + 2, &inner);
       uint32_t start = body_offset + static_cast<uint32_t>(i);
-      if (j >= body.size()) {
-        diags_.error({file_, start, start + 2}, "unterminated '${' in string");
+      if (j == std::string_view::npos) {
+        diags_.error({file_, start, start + 2},
+                     "unterminated '${' in string");
         return error_node(whole);
       }
       flush();
-      std::string inner(body.substr(i + 2, j - i - 2));
-      // `\"` inside ${...} is a quote of the inner expression.
-      for (size_t p; (p = inner.find("\\\"")) != std::string::npos;) inner.erase(p, 1);
       uint32_t inner_offset = body_offset + static_cast<uint32_t>(i) + 2;
       if (inner.find_first_not_of(" \t") == std::string::npos) {
         diags_.error({file_, start, inner_offset + static_cast<uint32_t>(inner.size()) + 1}, "empty '${}' in string");

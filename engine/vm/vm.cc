@@ -109,8 +109,14 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         if (x.is_map()) {
           if (const Value* v = x.as_map().find(key)) x = *v;
           else x = make_missing(arena, x, p_.constants[a]);
-        } else {
+        } else if (x.is_undefined() || x.is_null()) {
           x = get_field(arena, x, key);
+        } else {
+          // An error, not a missing value: the data has the wrong shape,
+          // and `??` only supplies defaults for absent data.
+          x = ERR("type_error", "cannot read field '" + std::string(key) + "' of a " + std::string(kind_name(x.kind())) +
+                                    "; this is an error, and errors are never absorbed (not even by '?\?'): "
+                                    "guard the read, e.g. 'is_map(input) and ...'");
         }
         ++pc;
         break;
@@ -188,6 +194,12 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
           std::vector<Value> items(x.as_list().begin(), x.as_list().end());
           items.insert(items.end(), b.as_list().begin(), b.as_list().end());
           x = make_list(arena, items);
+        } else if (op == Op::ADD && x.is_map() && b.is_map()) {
+          // Merge: a's keys in a's order, then b's new keys; b's values win
+          // (make_map keeps the first position and the last value of a key).
+          std::vector<Member> members(x.as_map().begin(), x.as_map().end());
+          members.insert(members.end(), b.as_map().begin(), b.as_map().end());
+          x = make_map(arena, members);
         } else {
           static constexpr const char* kSym[] = {"+", "-", "*", "/", "%"};
           x = ERR("type_error", std::string("operator ") + kSym[static_cast<int>(op) - static_cast<int>(Op::ADD)] +

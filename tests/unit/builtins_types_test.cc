@@ -31,30 +31,46 @@ TEST(TypeBuiltins, Table) {
 
       {"is_null", {"null"}, "true"},
       {"is_null", {"0"}, "false"},
-      {"is_null", {"?missing"}, "?missing"},
+      {"is_null", {"?missing"}, "false"},  // a missing value is not a null
+      {"is_null", {"?unknown"}, "?unknown"},
+      {"is_null", {"?error"}, "!test_error"},
       {"is_bool", {"false"}, "true"},
       {"is_bool", {"0"}, "false"},
-      {"is_bool", {"?missing"}, "?missing"},
+      {"is_bool", {"?missing"}, "false"},  // a missing value is not a bool
+      {"is_bool", {"?unknown"}, "?unknown"},
+      {"is_bool", {"?error"}, "!test_error"},
       {"is_int", {"3"}, "true"},
       {"is_int", {"3.0"}, "false"},
-      {"is_int", {"?missing"}, "?missing"},
+      {"is_int", {"?missing"}, "false"},  // a missing value is not a int
+      {"is_int", {"?unknown"}, "?unknown"},
+      {"is_int", {"?error"}, "!test_error"},
       {"is_float", {"3.0"}, "true"},
       {"is_float", {"3"}, "false"},
-      {"is_float", {"?missing"}, "?missing"},
+      {"is_float", {"?missing"}, "false"},  // a missing value is not a float
+      {"is_float", {"?unknown"}, "?unknown"},
+      {"is_float", {"?error"}, "!test_error"},
       {"is_number", {"3"}, "true"},
       {"is_number", {"0.5"}, "true"},
       {"is_number", {R"("3")"}, "false"},
-      {"is_number", {"?missing"}, "?missing"},
+      {"is_number", {"?missing"}, "false"},  // a missing value is not a number
+      {"is_number", {"?unknown"}, "?unknown"},
+      {"is_number", {"?error"}, "!test_error"},
       {"is_string", {R"("a")"}, "true"},
       {"is_string", {"[]"}, "false"},
-      {"is_string", {"?missing"}, "?missing"},
+      {"is_string", {"?missing"}, "false"},  // a missing value is not a string
+      {"is_string", {"?unknown"}, "?unknown"},
+      {"is_string", {"?error"}, "!test_error"},
       {"is_string", {"?unknown"}, "?unknown"},
       {"is_list", {"[1]"}, "true"},
       {"is_list", {"{}"}, "false"},
-      {"is_list", {"?missing"}, "?missing"},
+      {"is_list", {"?missing"}, "false"},  // a missing value is not a list
+      {"is_list", {"?unknown"}, "?unknown"},
+      {"is_list", {"?error"}, "!test_error"},
       {"is_map", {R"({"a": 1})"}, "true"},
       {"is_map", {"[]"}, "false"},
-      {"is_map", {"?missing"}, "?missing"},
+      {"is_map", {"?missing"}, "false"},  // a missing value is not a map
+      {"is_map", {"?unknown"}, "?unknown"},
+      {"is_map", {"?error"}, "!test_error"},
 
       {"has", {"1"}, "true"},
       {"has", {"null"}, "true"},
@@ -95,9 +111,11 @@ TEST(TypeBuiltins, Table) {
 
 TEST(TypeBuiltins, StrictnessIsDeclared) {
   BuiltinRegistry r = registry();
-  for (std::string_view name : {"type_of", "has", "is_missing", "is_unknown", "default"})
+  // The kind tests see missing values so they can answer false for them.
+  for (std::string_view name : {"type_of", "has", "is_missing", "is_unknown", "default", "is_null", "is_bool",
+                                "is_int", "is_float", "is_number", "is_string", "is_list", "is_map"})
     EXPECT_FALSE(r.find(name)->strict) << name;
-  for (std::string_view name : {"is_null", "is_string", "to_string"})
+  for (std::string_view name : {"to_string"})
     EXPECT_TRUE(r.find(name)->strict) << name;
 }
 

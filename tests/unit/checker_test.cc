@@ -239,6 +239,57 @@ TEST(Checker, SyntaxErrors) {
   });
 }
 
+TEST(Checker, KeywordsWhereNamesAreAllowed) {
+  check_rows({
+      {"keywords as map keys", simple_rule("  let m = {where: 1, subject: 2, fn: 3, at: 4, src: 5, select: 6, in: 7}\n  report \"x\""), {}},
+      {"keywords in a dotted resource type", simple_rule("  select r: aws.events.rule | aws.x.select\n  report \"x\""), {}},
+      {"keywords after a dot", simple_rule("  where input.for.where\n  report \"x\""), {}},
+  });
+}
+
+TEST(Checker, KeywordsWhereNamesAreExpectedSaySo) {
+  check_rows({
+      {"a keyword as a constant", "package p\nlet where = 1\n",
+       {"2:5: error: mismatched input 'where' expecting ID: 'where' is a keyword; quote it (\"where\") or choose another name"}},
+      {"a keyword as a parameter", "package p\nfn f(subject) = 1\n",
+       {"2:6: error: extraneous input 'subject' expecting {')', ID}: 'subject' is a keyword; quote it (\"subject\") or choose another name"}},
+      {"a keyword in its place is not the problem", "rule \"R\" { title: \"t\" severity: low category: flow report \"x\" }\n",
+       {"1:1: error: mismatched input 'rule' expecting 'package'"}},
+  });
+}
+
+TEST(Checker, LocalsShadowingBuiltinsWarn) {
+  const std::string tail = "; calls to values(...) still reach the builtin, but a different name avoids confusion";
+  check_rows({
+      {"a function parameter", "package p\nfn f(values) = values(values)\n",
+       {"2:6: warning: 'values' shadows the builtin values()" + tail}},
+      {"a let and a loop variable",
+       simple_rule("  for keys in input.l\n  let len = 1\n  where any(lower in [1]: true)\n  report \"x\""),
+       {"5:7: warning: 'keys' shadows the builtin keys(); calls to keys(...) still reach the builtin, but a different name avoids confusion",
+        "6:7: warning: 'len' shadows the builtin len(); calls to len(...) still reach the builtin, but a different name avoids confusion",
+        "7:13: warning: 'lower' shadows the builtin lower(); calls to lower(...) still reach the builtin, but a different name avoids confusion"}},
+      {"ordinary names do not warn", "package p\nfn f(vals) = values(vals)\n", {}},
+  });
+}
+
+TEST(Checker, ComprehensionClauses) {
+  check_rows({
+      {"later clauses see earlier variables",
+       simple_rule("  where len([a for s in input.l let t = s.actions for a in t if a != \"*\"]) > 0\n  report \"x\""), {}},
+      {"a later collection is type checked",
+       simple_rule("  where len([a for s in input.l for a in 1]) > 0\n  report \"x\""),
+       {"5:42: error: cannot iterate over a int"}},
+      {"a later if must be a bool", simple_rule("  where len([s for s in input.l if 1]) > 0\n  report \"x\""),
+       {"5:36: error: the 'if' of a comprehension must be a bool, but this is a int"}},
+      {"clause variables are scoped to the comprehension",
+       simple_rule("  where len([a for s in input.l for a in s]) > 0 and a\n  report \"x\""),
+       {"5:54: error: undefined name 'a'"}},
+      {"map + map is a map", simple_rule("  where len({a: 1} + {b: 2}) == 2\n  report \"x\""), {}},
+      {"map + list is still an error", simple_rule("  where len({a: 1} + [2]) == 2\n  report \"x\""),
+       {"5:13: error: operator + cannot combine map and list"}},
+  });
+}
+
 TEST(Checker, ThreeIndependentMistakesAreAllReported) {
   const std::string policy =
       "package p\n"

@@ -144,7 +144,7 @@ TEST(VmSemantics, ArithmeticErrors) {
       {"input.max + input.i0", "9223372036854775807"},
       {"input.s + input.i1", "error:operator + cannot combine string \"a\" and int"},
       {"input.i1 + input.s", "error:operator + cannot combine int and string \"a\""},
-      {"input.m + input.m", "error:operator + cannot combine map and map"},
+      {"input.m + input.m", "{\"a\":1,\"b\":2}"},  // a map merge (MapMerge below)
       {"input.l + input.s", "error:operator + cannot combine list and string \"a\""},
       {"input.s * input.i2", "error:operator * cannot combine string \"a\" and int"},
       {"input.l - input.l", "error:operator - cannot combine list and list"},
@@ -488,6 +488,45 @@ TEST(VmSemantics, Comprehensions) {
   });
 }
 
+TEST(VmSemantics, TypePredicatesOnMissingData) {
+  // A missing value is not a string: the kind tests decide, so where
+  // clauses and filters over optional fields stay decided.
+  EXPECT_EQ(cond("is_string(input.zz)"), "clean");
+  EXPECT_EQ(cond("not is_map(input.zz) and not is_list(input.m.zz) and not is_null(input.zz)"), "fail");
+  EXPECT_EQ(cond("is_int(input.zz) or is_float(input.zz) or is_number(input.zz) or is_bool(input.zz)"), "clean");
+  check_values({
+      {"[o for o in input.objs if is_int(o.a)]", "[{\"a\":1},{\"a\":2}]"},
+      {"is_string(input.l[7])", "false"},
+      {"is_number(input.i1 / input.i0)", "error:division by zero"},  // errors still propagate
+  });
+}
+
+TEST(VmSemantics, ComprehensionsWithSeveralClauses) {
+  check_values({
+      // Several `for`s nest left to right, as in Python.
+      {"[x * 10 + y for x in [1, 2] for y in [1, 2]]", "[11,12,21,22]"},
+      {"[x * 10 + y for x in [1, 2] for y in [1, 2] if y >= x]", "[11,12,22]"},
+      {"[x * 10 + y for x in [1, 2] if x > 1 for y in [1, 2]]", "[21,22]"},
+      {"[a for s in [[1, 2], [], [3]] for a in s]", "[1,2,3]"},
+      {"[k + \"=\" + to_string(v) for r in resources(\"aws.lambda.function\") for k, v in r.env]",
+       "[\"A=x\",\"B=y\"]"},
+      {"[[i, j] for i, x in input.l for j, y in input.l if i + j == 2]", "[[0,2],[1,1],[2,0]]"},
+      {"[x for xs in [[1], [2]] for ys in [[xs]] for x in ys[0]]", "[1,2]"},
+      {"{k + to_string(x): x for k, v in input.m for x in [v, v * 10]}", "{\"a1\":1,\"a10\":10,\"b2\":2,\"b20\":20}"},
+      {"count(x in [a for s in [[1, 2], [3]] for a in s]: x > 1)", "2"},
+      // `let` names a value for the later clauses and the element.
+      {"[d for x in input.l let d = x * 2 if d > 2]", "[4,6]"},
+      {"[n for o in input.objs let n = o.a ?? 0 if n > 0]", "[1,2]"},
+      {"[[x, y, z] for x in [1] let y = x + 1 for z in [y, y + 1]]", "[[1,2,2],[1,2,3]]"},
+      // Undefined values in later clauses make the whole comprehension undefined.
+      {"[a for o in input.objs for a in o.zz]", "unknown:/objs/0/zz"},
+      {"[a for o in input.objs for a in [o] if a.a > 1]", "unknown:/objs/2/a"},
+      {"[a for o in input.l for a in o]", "error:cannot iterate over a int"},
+      {"[a for o in input.l let a = o / (o - 1)]", "error:division by zero"},
+      {"[a for o in input.objs for a in o.zz ?? []]", "[]"},
+  });
+}
+
 TEST(VmSemantics, ComprehensionsOverMissingData) {
   check_values({
       {"[o for o in input.objs if o.a > 1]", "unknown:/objs/2/a"},  // the filter could not decide
@@ -527,7 +566,12 @@ TEST(VmSemantics, Interpolation) {
 }
 
 TEST(VmSemantics, StringsInsideInterpolation) {
-  // Inside "${...}" a string is written '...' or \"...\".
+  // Inside "${...}" a string is written "...", '...' or \"...\".
+  EXPECT_EQ(text("\"${join([input.s, input.sb], \", \")}\""), "a, b");
+  EXPECT_EQ(text("\"<${replace(input.s, \"a\", \"}\")}>\""), "<}>");
+  EXPECT_EQ(text("\"${input.s + \"${input.sb + \"!\"}\"}\""), "ab!");  // nested interpolation
+  EXPECT_EQ(text("\"${'\"' + input.s}\""), "\"a");
+  EXPECT_EQ(text("\"${{k: \"}\"}.k}\""), "}");
   EXPECT_EQ(text("\"${if input.t then 'yes' else 'no'}\""), "yes");
   EXPECT_EQ(text("\"${input.s + \\\"!\\\"}\""), "a!");
   EXPECT_EQ(text("\"${join([input.s, 'b'], '-')}\""), "a-b");
@@ -551,6 +595,10 @@ TEST(VmSemantics, ReportMessages) {
 
 // ---- access
 
+// The tail of the error for a field of a non-map, which `??` does not catch.
+const std::string kNotAMap =
+    "; this is an error, and errors are never absorbed (not even by '?\?'): guard the read, e.g. 'is_map(input) and ...'";
+
 TEST(VmSemantics, FieldAndIndexAccess) {
   check_values({
       {"input.m.a", "1"},
@@ -564,10 +612,10 @@ TEST(VmSemantics, FieldAndIndexAccess) {
       {"input.me.a", "unknown:/me/a"},
       {"input.objs[2].a", "unknown:/objs/2/a"},
       {"input.n.x", "unknown:"},  // missing, but null has no place in the document to name
-      {"input.i1.x", "error:cannot read field 'x' of a int"},
-      {"input.s.x", "error:cannot read field 'x' of a string"},
-      {"input.l.x", "error:cannot read field 'x' of a list"},
-      {"input.t.x", "error:cannot read field 'x' of a bool"},
+      {"input.i1.x", "error:cannot read field 'x' of a int" + kNotAMap},
+      {"input.s.x", "error:cannot read field 'x' of a string" + kNotAMap},
+      {"input.l.x", "error:cannot read field 'x' of a list" + kNotAMap},
+      {"input.t.x", "error:cannot read field 'x' of a bool" + kNotAMap},
       {"input.m[input.i1]", "error:map index must be a string, got int"},
       {"input.l[0]", "1"},
       {"input.l[2]", "3"},
@@ -587,6 +635,38 @@ TEST(VmSemantics, FieldAndIndexAccess) {
       {"input.n[0]", "unknown:"},
       {"input.objs[0].a + input.objs[-2].a", "3"},
   });
+}
+
+TEST(VmSemantics, FieldOfANonMapIsAnErrorThatCoalesceDoesNotCatch) {
+  // The document root is a list: reading a field of it is an error, never
+  // absorbed by ??, and the message says so and how to guard it.
+  constexpr std::string_view kListDoc = R"([{"type": "x"}])";
+  EXPECT_EQ(value("input.resources ?? {}", "", kListDoc), "error:cannot read field 'resources' of a list" + kNotAMap);
+  EXPECT_EQ(value("is_map(input) and len(input.resources ?? {}) > 0", "", kListDoc), "false");
+  EXPECT_EQ(value("if is_map(input) then input.resources ?? {} else {}", "", kListDoc), "{}");
+}
+
+TEST(VmSemantics, KeywordsAsMapKeys) {
+  check_values({
+      {"{where: 1, subject: 2, fn: 3, at: 4, src: 5}", "{\"where\":1,\"subject\":2,\"fn\":3,\"at\":4,\"src\":5}"},
+      {"{select: input.s, count: 2, in: 3, true: 4, null: 5}.select", "\"a\""},
+      {"[{for: x} for x in input.l][0]", "{\"for\":1}"},
+      {"{if: 1, let: 2}[\"let\"] + {not: 3}.not", "5"},
+  });
+}
+
+TEST(VmSemantics, MapMerge) {
+  check_values({
+      {"input.m + {b: 3, c: 4}", "{\"a\":1,\"b\":3,\"c\":4}"},  // the right side wins, new keys follow
+      {"{c: 4, b: 3} + input.m", "{\"c\":4,\"b\":2,\"a\":1}"},
+      {"input.me + input.me", "{}"},
+      {"{a: {x: 1}} + {a: {y: 2}}", "{\"a\":{\"y\":2}}"},  // not recursive
+      {"keys(resources(\"aws.lambda.function\") + resources(\"aws.iam.role\"))", "[\"fn1\",\"fn2\",\"role1\"]"},
+      {"input.m + input.zz", "unknown:/zz"},
+      {"input.m + input.l", "error:operator + cannot combine map and list"},
+  });
+  // Statically typed operands are checked at compile time: map + map is fine.
+  EXPECT_EQ(value("{a: 1} + {b: 2}"), "{\"a\":1,\"b\":2}");
 }
 
 TEST(VmSemantics, ResourceJoins) {
