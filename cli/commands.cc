@@ -187,9 +187,10 @@ int cmd_builtins(int argc, char** argv) {
         std::cout << "\n### " << family << "\n\n| signature | description | example |\n|---|---|---|\n";
       }
       std::string ex(d.example);
-      for (size_t p; (p = ex.find('|')) != std::string::npos;) ex.replace(p, 1, "\\|");
+      // Search on after each replacement: the inserted text holds '|' itself.
+      for (size_t p = 0; (p = ex.find('|', p)) != std::string::npos; p += 2) ex.replace(p, 1, "\\|");
       std::string sum(d.summary);
-      for (size_t p; (p = sum.find('|')) != std::string::npos;) sum.replace(p, 1, "\\|");
+      for (size_t p = 0; (p = sum.find('|', p)) != std::string::npos; p += 2) sum.replace(p, 1, "\\|");
       std::cout << "| `" << signature(d) << "` | " << sum << (d.strict ? "" : " (sees missing values)") << " | `" << ex << "` |\n";
     }
   } else {
