@@ -75,6 +75,13 @@ const std::unordered_map<std::string_view, bool>& functions() {
       {"load_file", true}, {"lo_import", true}, {"pg_read_file", true}, {"current_setting", true},
       {"dblink", true}, {"xp_cmdshell", true}, {"sp_executesql", true}, {"openrowset", true},
       {"load_extension", true},
+      // arithmetic used in blind comparisons (libinjection's own test data:
+      // "AND COS(3)=SIN(4)", "PI() AND ...") and MSSQL metadata functions
+      {"cos", true}, {"sin", true}, {"tan", true}, {"pi", true}, {"abs", true}, {"sqrt", true}, {"power", true},
+      {"round", true}, {"ceil", true}, {"ceiling", true}, {"sign", true}, {"lpad", true}, {"rpad", true},
+      {"field", true}, {"find_in_set", true}, {"strcmp", true}, {"conv", true}, {"crc32", true},
+      {"db_name", true}, {"user_name", true}, {"host_name", true}, {"suser_name", true},
+      {"is_srvrolemember", true}, {"object_id", true}, {"char_length", true},
   };
   return *m;
 }
@@ -92,6 +99,11 @@ char merge_words(std::string_view a, char a_type, std::string_view b) {
                                 b == "procedure" || b == "function" || b == "view" || b == "user"))
     return kExpression;
   if ((a == "left" || a == "right" || a == "inner" || a == "outer" || a == "cross") && b == "join") return kKeyword;
+  // MSSQL procedure calls and Oracle dynamic SQL: "exec master..xp_cmdshell",
+  // "exec sp_executesql", "execute immediate" (CRS 942190, 942250).
+  if ((a == "exec" || a == "execute") &&
+      (b.starts_with("master") || b.starts_with("xp_") || b.starts_with("sp_") || b == "immediate"))
+    return kTsql;
   return 0;
 }
 
@@ -322,7 +334,7 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
       // but not "the dogs' and cats' food", "students' and 2 teachers" or
       // '"a" and "b"': after the logic word an operand must be compared,
       // end (numbers only), or be cut off by a comment.
-      "&([1v]([o);U&c,B]|$)|s[o);U&c,B]|n([o(;U]|c$)|f\\(|\\(+([1svn]([o,]|$)|E|f)|E)"
+      "&([1v]([o);U&c,B]|$)|s[o);U&c,B]|n([o(;U]|c$)|f\\(|\\(+([1svn]([o,]|$)|[1v]\\)|E|f)|E)"
       "|U[E(]"            // ' UNION SELECT ... | ' UNION ALL SELECT | ') UNION (SELECT  (CRS 942270)
       "|;(E|T|f|U|k|v|c$)"  // '; DROP TABLE users-- | '; WAITFOR ... (a statement follows: CRS 942350)
       "|c$"               // admin'-- | admin'#  (auth bypass, CRS 942260; see false_positive())
@@ -337,7 +349,7 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
   // after the logic word ("x OR 1=1"), not just "tom and jerry".
   static const re2::RE2 bare(
       "^\\(*[1nv]\\)*("
-      "&(f\\(|\\(+([1svn][o,]|E|f)|[1sv]([o;U)B]|c$)|no[1sv(]|E)"  // 1 OR 1=1 | 1 AND sleep(5) | 1 or 1-- | x OR (1,1)=
+      "&(f\\(|\\(+([1svn][o,]|[1v]\\)|E|f)|[1sv]([o;U)B]|c$)|no[1sv(]|E)"  // 1 OR 1=1 | 1 AND sleep(5) | 1 or 1-- | x OR (1,1)=
       "|k1?U[E(]"          // 1 LIMIT 0 UNION SELECT
       "|U[E(]"             // -1 UNION SELECT 1,2 | 1 UNION (SELECT ..)           (CRS 942270)
       "|;(E[kEo1fv(s]|En[kc;(]|T|f\\()"  // 1; DROP TABLE x | 1;WAITFOR DELAY .. (CRS 942350)
@@ -351,7 +363,7 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
       "|^\\(*1\\)*;E(n?$|[kEo1fv(s]|n[kc;(])"  // 1; DROP TABLE x (a number, then a statement)
       "|^U[E(]"                     // UNION SELECT ...
       "|^;(E|T)"                    // ;DROP ..., ;WAITFOR ...
-      "|^f\\([1sv(Ef]"              // sleep(5) | benchmark(1e7,md5(1)) | ascii(substring(..
+      "|^f\\([1sv(Ef]|^f\\(\\)[&o]"              // sleep(5) | benchmark(1e7,md5(1)) | ascii(substring(..
       "|^T");
   return RE2::PartialMatch(fp, context == QuoteContext::kNone ? bare : quoted);
 }

@@ -29,7 +29,16 @@
 //                    (for trusted fields, the value itself)>,
 //            "decoding": ["url_plus"],  // every step from the payload to value
 //            "trusted": false,
-//            "record": 0}               // index of the batch record, or -1
+//            "record": 0,               // index of the batch record, or -1
+//            // untrusted fields only, the detection forms (events/normalize.h),
+//            // computed once here so that no rule repeats the decoding:
+//            "normalized": "...",       // string values: URL-decoded until stable
+//                                       // (max 3), HTML entities, Unicode lookalikes
+//                                       // folded, NULs removed, lower case
+//            "sql": "...",              // string values: normalized without SQL
+//                                       // comments, whitespace collapsed
+//            "keys": ["..."]}           // JSON/DynamoDB values: every member name
+//                                       // inside (at most 1000)
 //
 // Pointers. "pointer" is an RFC 6901 pointer into the ORIGINAL payload (so
 // "/payload" + pointer finds it in this document). When a field lives inside

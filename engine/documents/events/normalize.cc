@@ -157,8 +157,10 @@ std::string fold(std::string_view in) {
       continue;
     }
     // Overlong two-byte forms of ASCII (C0/C1 lead bytes) are what %c0%ae
-    // decodes to; old decoders read them as the ASCII character.
-    if ((c == 0xC0 || c == 0xC1) && i + 1 < in.size() && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
+    // decodes to; old decoders (IIS) read them as the ASCII character, and
+    // kept only the low six bits of the second byte, so %c0%2f is '/' too
+    // (CRS 930100 lists both spellings).
+    if ((c == 0xC0 || c == 0xC1) && i + 1 < in.size() && (static_cast<unsigned char>(in[i + 1]) & 0x40) == 0) {
       char a = static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(in[i + 1]) & 0x3F));
       if (a != 0) out.push_back(a >= 'A' && a <= 'Z' ? static_cast<char>(a | 0x20) : a);
       i += 2;
