@@ -313,6 +313,11 @@ std::string fingerprint(const std::vector<Token>& tokens) {
       continue;
     }
     if (t.type == kString && !f.empty() && f.back().type == kString) continue;
+    // A '+' right before a keyword is not arithmetic but a form-encoded
+    // space left in the text ("9-999.9+union+select+0--").
+    if (t.type == kOperator && t.text == "+" && i + 1 < tokens.size() &&
+        std::string_view("UE&BkT").find(tokens[i + 1].type) != std::string_view::npos)
+      continue;
     f.push_back(t);
     if (f.size() > 8) break;  // enough to decide on the first 5 after folding
   }
@@ -334,7 +339,7 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
       // but not "the dogs' and cats' food", "students' and 2 teachers" or
       // '"a" and "b"': after the logic word an operand must be compared,
       // end (numbers only), or be cut off by a comment.
-      "&([1v]([o);U&c,B]|$)|s[o);U&c,B]|n([o(;U]|c$)|f\\(|\\(+([1svn]([o,]|$)|[1v]\\)|E|f)|E)"
+      "&([1v]([o);U&c,B]|$)|s[o);U&c,B]|n([o(;U]|c$)|f|\\(+([1svn]([o,]|$)|[1v]\\)|E|f|$)|E)"
       "|U[E(]"            // ' UNION SELECT ... | ' UNION ALL SELECT | ') UNION (SELECT  (CRS 942270)
       "|;(E|T|f|U|k|v|c$)"  // '; DROP TABLE users-- | '; WAITFOR ... (a statement follows: CRS 942350)
       "|c$"               // admin'-- | admin'#  (auth bypass, CRS 942260; see false_positive())
@@ -349,7 +354,7 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
   // after the logic word ("x OR 1=1"), not just "tom and jerry".
   static const re2::RE2 bare(
       "^\\(*[1nv]\\)*("
-      "&(f\\(|\\(+([1svn][o,]|[1v]\\)|E|f)|[1sv]([o;U)B]|c$)|no[1sv(]|E)"  // 1 OR 1=1 | 1 AND sleep(5) | 1 or 1-- | x OR (1,1)=
+      "&(f|\\(+([1svn][o,]|[1v]\\)|E|f)|[1sv]([o;U)B]|c$)|no[1sv(]|E)"  // 1 OR 1=1 | 1 AND sleep(5) | 1 or 1-- | x OR (1,1)=
       "|k1?U[E(]"          // 1 LIMIT 0 UNION SELECT
       "|U[E(]"             // -1 UNION SELECT 1,2 | 1 UNION (SELECT ..)           (CRS 942270)
       "|;(E[kEo1fv(s]|En[kc;(]|T|f\\()"  // 1; DROP TABLE x | 1;WAITFOR DELAY .. (CRS 942350)
@@ -357,11 +362,13 @@ bool is_malicious(std::string_view fp, QuoteContext context) {
       "|T"                 // 1 WAITFOR DELAY '0:0:5'                             (CRS 942280)
       "|o(\\(E|f\\()"      // 1+(SELECT ..) | 1-sleep(5)  (not "LED -(ZEPPELIN)")
       ")"
-      "|^\\(*[1v]\\)*[1sv]?o[1sv]([&;U]|c$)"  // 1=1 OR | id=1=1--  (not "CARD IS 4 AND ...")
+      "|^\\(*[1v]\\)*[1sv]?o[1sv]\\)*([&;U]|c$)"  // 1=1 OR | id=1=1--  (not "CARD IS 4 AND ...")
       "|^E[o1fv(]([k,o1U&(cs]|$)"   // SELECT * FROM | SELECT 1,2 | SELECT @@version | SELECT version()
       "|^\\(+E[o1fv(sn]"            // (SELECT ...)
       "|^\\(*1\\)*;E(n?$|[kEo1fv(s]|n[kc;(])"  // 1; DROP TABLE x (a number, then a statement)
       "|^U[E(]"                     // UNION SELECT ...
+      "|^B[1sfv(]([c,;)o]|$)"       // ORDER BY 18-- (column counting)
+      "|^&(n?o[1svn(]|[1sv]o|\\(+E|f|E)"  // AND 7300=7300 | OR x=y-- | AND (SELECT ...
       "|^;(E|T)"                    // ;DROP ..., ;WAITFOR ...
       "|^f\\([1sv(Ef]|^f\\(\\)[&o]"              // sleep(5) | benchmark(1e7,md5(1)) | ascii(substring(..
       "|^T");
