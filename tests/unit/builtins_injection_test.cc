@@ -202,6 +202,8 @@ TEST(EventNormalize, DecodingPipeline) {
       {"%252e%252e%252fetc%252fpasswd", "../etc/passwd"},   // decoded until stable
       {"%2525252e", "%2e"},                                 // at most 3 rounds
       {"%c0%ae%c0%ae/", "../"},                             // overlong UTF-8
+      {"%e0%80%ae%e0%80%ae%f0%80%80%af", "../"},            // longer overlong forms
+      {"..%c0%5c", "..\\"},                                 // a stray C0 before ASCII
       {"..%u2215..%u2215", "../../"},                       // %u and Unicode slashes
       {"&lt;script&gt;&#x2e;&#46;", "<script>.."},          // HTML references
       {"SELECT\xEF\xBC\x8A", "select*"},                    // fullwidth asterisk

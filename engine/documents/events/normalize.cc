@@ -160,11 +160,32 @@ std::string fold(std::string_view in) {
     // decodes to; old decoders (IIS) read them as the ASCII character, and
     // kept only the low six bits of the second byte, so %c0%2f is '/' too
     // (CRS 930100 lists both spellings).
-    if ((c == 0xC0 || c == 0xC1) && i + 1 < in.size() && (static_cast<unsigned char>(in[i + 1]) & 0x40) == 0) {
-      char a = static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(in[i + 1]) & 0x3F));
+    // A C0/C1 before an ASCII byte ("%c0%5c") is dropped, as lenient
+    // decoders do, leaving the ASCII byte.
+    unsigned char next = i + 1 < in.size() ? static_cast<unsigned char>(in[i + 1]) : 0;
+    if ((c == 0xC0 || c == 0xC1) && i + 1 < in.size()) {
+      char a = static_cast<char>(next < 0x80 ? next : ((c & 0x1F) << 6) | (next & 0x3F));
       if (a != 0) out.push_back(a >= 'A' && a <= 'Z' ? static_cast<char>(a | 0x20) : a);
       i += 2;
       continue;
+    }
+    // Longer overlong forms of ASCII (%e0%80%ae, %f0%80%80%af, and the 5-
+    // and 6-byte %f8.. %fc.. sequences of old UTF-8): decoded to the ASCII
+    // character, as the decoders they target did (dotdotpwn's encodings).
+    if (c == 0xE0 || c == 0xF0 || c == 0xF8 || c == 0xFC) {
+      size_t len = c == 0xE0 ? 3 : c == 0xF0 ? 4 : c == 0xF8 ? 5 : 6;
+      bool overlong = i + len <= in.size();
+      uint32_t v = 0;
+      for (size_t k = 1; overlong && k < len; ++k) {
+        unsigned char b = static_cast<unsigned char>(in[i + k]);
+        overlong = (b & 0xC0) == 0x80;
+        v = (v << 6) | (b & 0x3F);
+      }
+      if (overlong && v < 0x80) {
+        if (v != 0) out.push_back(v >= 'A' && v <= 'Z' ? static_cast<char>(v | 0x20) : static_cast<char>(v));
+        i += len;
+        continue;
+      }
     }
     size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
     bool valid = n != 0 && i + n <= in.size();
