@@ -11,7 +11,8 @@ Documents come from moat.load() (CloudFormation/SAM, serverless.yml, Terraform
 plan JSON, Lambda events, JSON, YAML), moat.loads(), moat.load_event() or a
 plain dict. moat.scan() is `moat scan` (the bundled library over every template
 under a folder, reported as text, JSON, SARIF or JUnit). A compiled Program is thread-safe and evaluates without the GIL;
-moat.dask spreads evaluation over a Dask cluster. See docs/embedding.md.
+moat.dask spreads evaluation over a Dask cluster. @moat.guard protects a Lambda handler
+with the event injection rules (moat/guard.py). See docs/embedding.md.
 """
 
 from ._api import (
@@ -38,10 +39,11 @@ from ._findings import (
 )
 from ._moat import parse_date
 from ._scan import ScanFinding, ScanNotice, ScanReport, ScannedFile, Suppression, scan
+from .guard import Detection, EventBlocked, Guard, Verdict, guard
 
 __all__ = [
     "Diagnostic", "Document", "DocumentError", "DocumentLike", "Engine", "Error", "EvaluationError", "Finding",
     "INPUT_FORMATS", "Location", "PolicyError", "Program", "Result", "Unknown", "engine_from_sources", "load",
     "load_event", "loads", "parse_date", "scan", "ScanFinding", "ScanNotice", "ScanReport", "ScannedFile",
-    "Suppression",
+    "Suppression", "guard", "Guard", "EventBlocked", "Detection", "Verdict",
 ]
