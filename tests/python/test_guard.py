@@ -348,3 +348,24 @@ def test_lambda_example(capsys):
     assert example.consume(sqs_batch(["{}", "not json", COMMAND]), CONTEXT) == {
         "batchItemFailures": [{"itemIdentifier": "msg-1"}, {"itemIdentifier": "msg-2"}]}
     assert audit_lines(capsys)
+
+
+def test_kinesis_and_dynamodb_partial_batch():
+    import base64
+    e = event("kinesis")
+    e["Records"][1]["kinesis"]["data"] = base64.b64encode(COMMAND.encode()).decode()
+    handler = Recorder(result=None)
+    response = moat.guard(handler, audit=lambda line: None)(e, CONTEXT)
+    assert response == {"batchItemFailures": [{"itemIdentifier": e["Records"][1]["kinesis"]["sequenceNumber"]}]}
+    assert handler.events[0]["Records"] == [e["Records"][0]]
+    e = event("dynamodb")
+    e["Records"][0]["dynamodb"]["NewImage"]["Message"]["S"] = SQLI
+    handler = Recorder(result=None)
+    response = moat.guard(handler, audit=lambda line: None)(e, CONTEXT)
+    assert {"itemIdentifier": e["Records"][0]["dynamodb"]["SequenceNumber"]} in response["batchItemFailures"]
+    clean = e["Records"][1:]
+    assert handler.events == ([dict(e, Records=clean)] if clean else [])
+
+
+def test_lowercase_excerpt_keys_are_masked():
+    assert guard_module.mask_secrets("akiaiosfodnn7example") == "akia****"

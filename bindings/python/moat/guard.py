@@ -100,7 +100,8 @@ class Verdict:
 # ---------------------------------------------------------------------------
 # Masking secrets in audit excerpts
 
-_AWS_KEY = re.compile(r"\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA|ABIA|ACCA)[A-Z0-9]{16})\b")
+# Case-insensitive: rule excerpts show the normalized (lower-cased) value.
+_AWS_KEY = re.compile(r"(?i)\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA|ABIA|ACCA)[A-Z0-9]{16})\b")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 _KEY_VALUE = re.compile(
     r"(?i)\b([a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|"
