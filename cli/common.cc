@@ -2,36 +2,22 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "library/data_source.h"
+#include "library/policy_files.h"
 
 namespace moat::cli {
 
-namespace fs = std::filesystem;
 
 std::vector<std::string> collect_policy_files(const std::vector<std::string>& paths, std::string* error) {
-  std::vector<std::string> out;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (it->is_regular_file() && (it->path().extension() == ".moat" || is_data_file_path(it->path().string())))
-          found.push_back(it->path().string());
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
-      out.push_back(p);
-    } else {
-      *error = p + ": no such file or directory";
-      return {};
-    }
+  auto files = moat::collect_policy_files(paths);
+  if (!files.ok()) {
+    *error = std::string(files.status().message());
+    return {};
   }
-  return out;
+  return *std::move(files);
 }
 
 std::optional<CompileResult> compile_policies(const std::vector<std::string>& files, const std::optional<std::string>& schema_path,

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "documents/template_loader.h"
+#include "library/policy_files.h"
 #include "scan/discover.h"
 #include "scan/rule_filter.h"
 #include "scan/suppressions.h"
@@ -107,25 +107,11 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
     absl::Status st = engine.add_bundled_library();
     if (!st.ok()) return st;
   }
-  for (const std::string& p : options.policy_paths) {
-    std::error_code ec;
-    std::vector<std::string> files;
-    if (std::filesystem::is_directory(p, ec)) {
-      for (auto it = std::filesystem::recursive_directory_iterator(p, ec); !ec && it != std::filesystem::recursive_directory_iterator();
-           it.increment(ec)) {
-        std::string name = it->path().string();
-        if (it->is_regular_file() && (it->path().extension() == ".moat" || (it->path().extension() == ".json" &&
-                                                                           it->path().parent_path().filename() == "data")))
-          files.push_back(name);
-      }
-      std::sort(files.begin(), files.end());
-    } else {
-      files.push_back(p);
-    }
-    for (const std::string& f : files) {
-      absl::Status st = engine.add_file(f);
-      if (!st.ok()) return st;
-    }
+  auto policy_files = collect_policy_files(options.policy_paths);
+  if (!policy_files.ok()) return policy_files.status();
+  for (const std::string& f : *policy_files) {
+    absl::Status st = engine.add_file(f);
+    if (!st.ok()) return st;
   }
   CompileResult compiled = engine.compile();
   if (!compiled.ok()) return absl::InvalidArgumentError("the policies do not compile:\n" + compiled.format_diagnostics());
