@@ -101,7 +101,7 @@ inline Event Load(std::string_view json, const EventLoadOptions& options = {}) {
   return parse_event(*doc);
 }
 
-std::string base64(std::string_view bytes) {
+inline std::string base64(std::string_view bytes) {
   static const char* d = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
