@@ -316,7 +316,7 @@ using testing_golden::read_file;
 TEST(CloudFormationLoader, GoldenOutputs) { testing_golden::check_loader_goldens("cloudformation", 2); }
 
 // Every template of the shared corpus loads without crash or hang.
-TEST(CloudFormationLoader, CorpusSmoke) {
+TEST(CloudFormationLoaderHeavy, CorpusSmoke) {
   const std::filesystem::path root = std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus/aws-cloudformation-templates";
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no corpus at " << root;
   size_t loaded = 0, warnings = 0, errors = 0, resources = 0;

@@ -201,7 +201,7 @@ std::string expected_source(const std::string& relative) {
   return "unknown";
 }
 
-TEST(EventLoaderCorpus, SampleEvents) {
+TEST(EventLoaderCorpusHeavy, SampleEvents) {
   namespace fs = std::filesystem;
   const fs::path corpus = fs::path(MOAT_SOURCE_DIR) / ".." / "shared" / "corpus";
   if (!fs::is_directory(corpus / "aws-sam-cli") || !fs::is_directory(corpus / "aws-lambda-go"))

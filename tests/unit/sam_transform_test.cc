@@ -93,7 +93,7 @@ std::string describe(const IdSet& s) {
 
 // Every input the real translator accepts (its expected output has no
 // errorMessage): does Moat produce the same set of (logical id, type)?
-TEST(SamTransform, AgreesWithTranslatorTestSuite) {
+TEST(SamTransformHeavy, AgreesWithTranslatorTestSuite) {
   const std::filesystem::path root =
       std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus/serverless-application-model/tests/translator";
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no SAM translator tests at " << root;
@@ -295,7 +295,7 @@ Resources:
 TEST(SamTransform, GoldenOutputs) { testing_golden::check_loader_goldens("sam", 8); }
 
 // The SAM templates of the shared corpus load without errors.
-TEST(SamTransform, CorpusTemplatesLoad) {
+TEST(SamTransformHeavy, CorpusTemplatesLoad) {
   const std::filesystem::path corpus = std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus";
   if (!std::filesystem::exists(corpus)) GTEST_SKIP() << "no corpus at " << corpus;
   std::vector<std::filesystem::path> files = {corpus / "aws-serverless-security-workshop/src/template.yaml"};

@@ -585,7 +585,7 @@ using testing_golden::read_file;
 TEST(ServerlessLoader, GoldenOutputs) { testing_golden::check_loader_goldens("serverless", 1); }
 
 // Every serverless.yml of the shared corpus loads without crash or hang.
-TEST(ServerlessLoader, CorpusSmoke) {
+TEST(ServerlessLoaderHeavy, CorpusSmoke) {
   const std::filesystem::path base = std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus";
   size_t files = 0, loaded = 0, errors = 0, warnings = 0, resources = 0, functions = 0;
   for (const char* dir : {"serverless", "serverless-examples"}) {

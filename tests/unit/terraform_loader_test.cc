@@ -326,7 +326,7 @@ TEST(TerraformLoader, GoldenOutputs) {
 }
 
 // Every Terraform plan of the shared corpus loads without crash.
-TEST(TerraformLoader, CorpusSmoke) {
+TEST(TerraformLoaderHeavy, CorpusSmoke) {
   const std::filesystem::path root = std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus";
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no corpus at " << root;
   size_t plans = 0, resources = 0;

@@ -575,7 +575,7 @@ TEST(YamlReader, PositionsOfContainersAndKeys) {
 
 // ---- The corpus --------------------------------------------------------------
 
-TEST(YamlReader, EveryCorpusFileParsesOrFailsWithAPosition) {
+TEST(YamlReaderHeavy, EveryCorpusFileParsesOrFailsWithAPosition) {
   std::filesystem::path dir = MOAT_SOURCE_DIR "/../shared/corpus";
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no corpus at " << dir;
   size_t files = 0, ok = 0, bytes = 0;
