@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/, clang-14, ASan+UBSan) in build-fuzz/
-# and runs each for $MOAT_FUZZ_SECONDS seconds (default 60). See
-# docs/hardening.md.
+# Builds the libFuzzer targets (fuzz/, clang-14, ASan+UBSan) in the ASan
+# build folder that also holds the sanitizer test suite (scripts/sanitize.sh
+# asan-build; build-asan/ unless $MOAT_ASAN_DIR says otherwise) and runs each
+# for $MOAT_FUZZ_SECONDS seconds (default 60). See docs/hardening.md.
 #
 #   scripts/fuzz.sh [TARGET...]      default: every target
 #
@@ -14,35 +15,38 @@
 #                      repository); 0: only the seeds in fuzz/corpus/
 #   MOAT_FUZZ_SHARED_MAX  at most this many shared seeds per target (default 1500)
 #   MOAT_JOBS          build parallelism (default nproc)
-#   MOAT_FUZZ_BUILD    1 (default): configure and build first; 0: run the
-#                      targets already in build-fuzz/fuzz/ as they are
+#   MOAT_FUZZ_BUILD    1 (default): configure and build the targets first;
+#                      0: run the targets already in $MOAT_ASAN_DIR/fuzz/
+#   MOAT_ASAN_DIR      the build folder (default build-asan/)
 #
 # Everything a run writes (new corpus entries, crash reproducers, logs) goes
-# to build-fuzz/run/<target>/; fuzz/corpus/ and ../shared are never written.
+# to <build>/fuzz-run/<target>/; fuzz/corpus/ and ../shared are never written.
 # Exits non-zero if any target crashed, leaked, timed out or ran out of
 # memory, printing the reproducer; replay one with
-#   build-fuzz/fuzz/<target> <reproducer>
+#   <build>/fuzz/<target> <reproducer>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build-fuzz"
+build="${MOAT_ASAN_DIR:-$root/build-asan}"
 seconds="${MOAT_FUZZ_SECONDS:-60}"
 parallel="${MOAT_FUZZ_JOBS:-1}"
 use_shared="${MOAT_FUZZ_SHARED:-1}"
 shared_max="${MOAT_FUZZ_SHARED_MAX:-1500}"
 shared="$(cd "$root/.." && pwd)/shared/corpus"
 
+# The sanitizers symbolize stack traces with the llvm-symbolizer on PATH;
+# Debian's llvm-14 puts it only here (/usr/bin/llvm-symbolizer is the llvm package's).
+[[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]] && export PATH="/usr/lib/llvm-14/bin:$PATH"
+
 all_targets=(fuzz_policy_parser fuzz_compile_eval fuzz_json fuzz_yaml fuzz_template fuzz_event)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 
-export CC="${CC:-clang-14}" CXX="${CXX:-clang++-14}"
 if [[ "${MOAT_FUZZ_BUILD:-1}" != 0 ]]; then
-  generator=()
-  [[ -f "$build/CMakeCache.txt" ]] || generator=(-G Ninja)
-  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOAT_FUZZ=ON \
-    -DMOAT_WERROR=OFF >/dev/null
-  cmake --build "$build" -j "${MOAT_JOBS:-$(nproc)}" --target "${targets[@]}"
+  MOAT_ASAN_DIR="$build" "$root/scripts/sanitize.sh" asan-build "${targets[@]}"
 fi
+for t in "${targets[@]}"; do
+  [[ -x "$build/fuzz/$t" ]] || { echo "fuzzing: $build/fuzz/$t is not built" >&2; exit 1; }
+done
 
 # Per target: longest input, dictionary, and which shared files seed it.
 max_len() {
@@ -76,7 +80,7 @@ shared_files() {
 }
 
 run_one() {
-  local target="$1" dir="$build/run/$1"
+  local target="$1" dir="$build/fuzz-run/$1"
   mkdir -p "$dir/corpus" "$dir/artifacts"
   local corpora=("$dir/corpus" "$root/fuzz/corpus/$target")
   if [[ "$use_shared" == 1 && -d "$shared" ]]; then
@@ -93,7 +97,7 @@ run_one() {
   [[ -n "$d" ]] && args+=(-dict="$d")
   echo "== $target: ${seconds}s, log $dir/fuzz.log"
   if "$build/fuzz/$target" "${args[@]}" "${corpora[@]}" >"$dir/fuzz.log" 2>&1; then
-    grep -E '^#[0-9]+[[:space:]]+DONE|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
+    grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
       "$dir/fuzz.log" | sed "s/^/   $target: /"
     return 0
   fi
@@ -110,15 +114,15 @@ failed=()
 if [[ "$parallel" -le 1 ]]; then
   for t in "${targets[@]}"; do run_one "$t" || failed+=("$t"); done
 else
-  mkdir -p "$build/run"
+  mkdir -p "$build/fuzz-run"
   for t in "${targets[@]}"; do
     while [[ $(jobs -rp | wc -l) -ge "$parallel" ]]; do sleep 1; done
-    ( rc=0; run_one "$t" > "$build/run/$t.out" 2>&1 || rc=$?; echo "$rc" > "$build/run/$t.rc" ) &
+    ( rc=0; run_one "$t" > "$build/fuzz-run/$t.out" 2>&1 || rc=$?; echo "$rc" > "$build/fuzz-run/$t.rc" ) &
   done
   wait
   for t in "${targets[@]}"; do
-    cat "$build/run/$t.out"
-    [[ "$(cat "$build/run/$t.rc")" == 0 ]] || failed+=("$t")
+    cat "$build/fuzz-run/$t.out"
+    [[ "$(cat "$build/fuzz-run/$t.rc")" == 0 ]] || failed+=("$t")
   done
 fi
 

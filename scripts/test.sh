@@ -1,10 +1,73 @@
 #!/usr/bin/env bash
-# The second command of the README, and what CI runs: installs whatever is
-# missing, builds, and runs every test (GoogleTest suites, policy tests
-# through `moat test`, and the command-line checks).
+# The second command of the README, and what CI runs (.ci/run): installs
+# whatever is missing, builds, and runs every test (GoogleTest suites, policy
+# tests through `moat test`, the command-line checks, the Python package) in
+# the release build; then, unless MOAT_CI_SANITIZE=0, the sanitizer stages
+# (docs/hardening.md, "CI"):
+#   asan-build  one clang-14 ASan+UBSan build of the tests and the libFuzzer
+#               targets (build-asan/, scripts/sanitize.sh asan-build)
+#   asan-test   the suite in it, heavy tests excepted (scripts/sanitize.sh asan-test)
+#   fuzz        each fuzz target for $MOAT_FUZZ_SECONDS (default 30 here) with
+#               the binaries from asan-build and at most
+#               $MOAT_FUZZ_SHARED_MAX (default 200 here) seeds from ../shared
+#   tsan        the concurrency tests under ThreadSanitizer (build-tsan/)
+# Every stage is timed; a failing stage is named, the stages that do not
+# depend on it still run, and the run exits non-zero.
+#
+#   MOAT_CI_SANITIZE=0 scripts/test.sh     release build and tests only
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/scripts/deps.sh"
-"$root/scripts/build.sh"
-cd "$root/build"
-ctest --output-on-failure -j "${MOAT_JOBS:-$(nproc)}" --timeout 600 --no-tests=error
+jobs="${MOAT_JOBS:-$(nproc)}"
+
+summary=()
+failed=()
+# stage NAME COMMAND...: runs COMMAND, records its time and outcome.
+stage() {
+  local name="$1" start=$SECONDS rc=0
+  shift
+  echo "==== CI stage $name: $*"
+  "$@" || rc=$?
+  local took=$((SECONDS - start))
+  if [[ $rc -eq 0 ]]; then
+    summary+=("$(printf '%-14s %4dm%02ds  ok' "$name" $((took / 60)) $((took % 60)))")
+    echo "==== CI stage $name: ok in ${took}s"
+    return 0
+  fi
+  summary+=("$(printf '%-14s %4dm%02ds  FAILED (exit %d)' "$name" $((took / 60)) $((took % 60)) "$rc")")
+  failed+=("$name")
+  echo "!!!! CI stage $name FAILED (exit $rc) after ${took}s" >&2
+  return 1
+}
+skip() {
+  summary+=("$(printf '%-14s %8s  skipped: %s' "$1" "" "$2")")
+  echo "==== CI stage $1 skipped: $2"
+}
+
+stage deps "$root/scripts/deps.sh" || { echo "CI FAILED: stage deps (Debian packages)" >&2; exit 1; }
+if stage release-build "$root/scripts/build.sh"; then
+  stage release-test ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 600 \
+    --no-tests=error || true
+else
+  skip release-test "release-build failed"
+fi
+
+if [[ "${MOAT_CI_SANITIZE:-1}" != 0 ]]; then
+  if stage asan-build "$root/scripts/sanitize.sh" asan-build; then
+    stage asan-test "$root/scripts/sanitize.sh" asan-test || true
+    stage fuzz env MOAT_FUZZ_BUILD=0 MOAT_FUZZ_SECONDS="${MOAT_FUZZ_SECONDS:-30}" \
+      MOAT_FUZZ_SHARED_MAX="${MOAT_FUZZ_SHARED_MAX:-200}" "$root/scripts/fuzz.sh" || true
+  else
+    skip asan-test "asan-build failed"
+    skip fuzz "asan-build failed"
+  fi
+  stage tsan "$root/scripts/sanitize.sh" tsan || true
+else
+  skip sanitizers "MOAT_CI_SANITIZE=0"
+fi
+
+echo "==== CI stages (total $((SECONDS / 60))m$((SECONDS % 60))s)"
+printf '  %s\n' "${summary[@]}"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "CI FAILED in stage(s): ${failed[*]}" >&2
+  exit 1
+fi
