@@ -11,29 +11,39 @@
 #               the binaries from asan-build and at most
 #               $MOAT_FUZZ_SHARED_MAX (default 200 here) seeds from ../shared
 #   tsan        the concurrency tests under ThreadSanitizer (build-tsan/)
-# Every stage is timed; a failing stage is named, the stages that do not
-# depend on it still run, and the run exits non-zero.
+# Every stage is timed (wall clock, and the CPU time of its processes: on a
+# shared machine CPU/cores estimates the wall time of an idle one); a failing
+# stage is named, the stages that do not depend on it still run, and the run
+# exits non-zero.
 #
 #   MOAT_CI_SANITIZE=0 scripts/test.sh     release build and tests only
+#   MOAT_CI_RELEASE=0 scripts/test.sh      sanitizer stages only
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs="${MOAT_JOBS:-$(nproc)}"
 
 summary=()
 failed=()
+# CPU seconds (user + system) of every finished child process so far.
+child_cpu() {
+  times | tail -n 1 | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }'
+}
 # stage NAME COMMAND...: runs COMMAND, records its time and outcome.
 stage() {
-  local name="$1" start=$SECONDS rc=0
+  local name="$1" start=$SECONDS cpu0 rc=0
   shift
+  cpu0=$(child_cpu)
   echo "==== CI stage $name: $*"
   "$@" || rc=$?
-  local took=$((SECONDS - start))
+  local took=$((SECONDS - start)) cpu=$(($(child_cpu) - cpu0))
+  local took_text
+  took_text="$(printf '%4dm%02ds wall, %4dm%02ds CPU' $((took / 60)) $((took % 60)) $((cpu / 60)) $((cpu % 60)))"
   if [[ $rc -eq 0 ]]; then
-    summary+=("$(printf '%-14s %4dm%02ds  ok' "$name" $((took / 60)) $((took % 60)))")
-    echo "==== CI stage $name: ok in ${took}s"
+    summary+=("$(printf '%-14s %s  ok' "$name" "$took_text")")
+    echo "==== CI stage $name: ok ($took_text)"
     return 0
   fi
-  summary+=("$(printf '%-14s %4dm%02ds  FAILED (exit %d)' "$name" $((took / 60)) $((took % 60)) "$rc")")
+  summary+=("$(printf '%-14s %s  FAILED (exit %d)' "$name" "$took_text" "$rc")")
   failed+=("$name")
   echo "!!!! CI stage $name FAILED (exit $rc) after ${took}s" >&2
   return 1
@@ -44,7 +54,9 @@ skip() {
 }
 
 stage deps "$root/scripts/deps.sh" || { echo "CI FAILED: stage deps (Debian packages)" >&2; exit 1; }
-if stage release-build "$root/scripts/build.sh"; then
+if [[ "${MOAT_CI_RELEASE:-1}" == 0 ]]; then
+  skip release "MOAT_CI_RELEASE=0"
+elif stage release-build "$root/scripts/build.sh"; then
   stage release-test ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 600 \
     --no-tests=error || true
 else
@@ -65,7 +77,7 @@ else
   skip sanitizers "MOAT_CI_SANITIZE=0"
 fi
 
-echo "==== CI stages (total $((SECONDS / 60))m$((SECONDS % 60))s)"
+echo "==== CI stages (total $((SECONDS / 60))m$((SECONDS % 60))s wall, $(($(child_cpu) / 60))m CPU on $(nproc) cores)"
 printf '  %s\n' "${summary[@]}"
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "CI FAILED in stage(s): ${failed[*]}" >&2
