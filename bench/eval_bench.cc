@@ -31,9 +31,9 @@
 namespace {
 
 const std::string kSourceDir = MOAT_SOURCE_DIR;
-const std::string kRulesFile = kSourceDir + "/examples/bench/rules.moat";
+const std::string kRulesFile = kSourceDir + "/bench/workload/rules.moat";
 
-// R1 alone, as in examples/bench/rules.moat.
+// R1 alone, as in bench/workload/rules.moat.
 const char* const kRuleR1 = R"moat(package bench_r1
 
 param max_timeout: int = 300 "Longest acceptable function timeout, in seconds"

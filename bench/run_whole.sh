@@ -11,7 +11,7 @@
 #   SIZES         default "1k 10k 100k"
 #
 # Per size and repetition it runs, in an order that rotates every repetition:
-#   moat    moat eval --policy examples/bench/rules.moat --input W --format json
+#   moat    moat eval --policy bench/workload/rules.moat --input W --format json
 #   jq      jq -c -f ../shared/bench/peers/rules.jq W
 #   jq-parse  jq empty W        (parse only: a floor for any jq-based run)
 # each under /usr/bin/time -f "%e %M %U %S" (wall seconds, peak RSS KiB, CPU
@@ -31,7 +31,7 @@ MOAT="${1:-$ROOT/build/cli/moat}"
 REPS="${2:-${N:-5}}"
 DIR="${MOAT_BENCH_DIR:-/tmp/moat-bench}"
 SIZES="${SIZES:-1k 10k 100k}"
-POLICY="$ROOT/examples/bench/rules.moat"
+POLICY="$ROOT/bench/workload/rules.moat"
 JQ_RULES="$SHARED/peers/rules.jq"
 TIME=/usr/bin/time
 

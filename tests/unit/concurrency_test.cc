@@ -20,7 +20,7 @@ constexpr int kRounds = 3;
 
 std::shared_ptr<const Program> compile_bench_rules() {
   Engine engine;
-  absl::Status added = engine.add_file(std::string(MOAT_SOURCE_DIR) + "/examples/bench/rules.moat");
+  absl::Status added = engine.add_file(std::string(MOAT_SOURCE_DIR) + "/bench/workload/rules.moat");
   EXPECT_TRUE(added.ok()) << added;
   CompileResult compiled = engine.compile();
   EXPECT_TRUE(compiled.ok()) << compiled.format_diagnostics();
@@ -80,7 +80,7 @@ TEST(Concurrency, EightThreadsShareOneProgramAndDocuments) {
   ASSERT_NE(program, nullptr);
 
   std::vector<std::shared_ptr<const Document>> docs;
-  auto sample = Document::from_json_file(std::string(MOAT_SOURCE_DIR) + "/examples/bench/sample.json");
+  auto sample = Document::from_json_file(std::string(MOAT_SOURCE_DIR) + "/bench/workload/sample.json");
   ASSERT_TRUE(sample.ok()) << sample.status();
   docs.push_back(*sample);
   auto generated = Document::from_json(generated_document(), "generated.json");

@@ -36,7 +36,7 @@ void check_golden(const std::string& policy, const std::string& golden) {
   EXPECT_EQ(expected, actual);
 }
 
-TEST(DisasmGolden, BenchRules) { check_golden("examples/bench/rules.moat", "bench_rules.disasm"); }
+TEST(DisasmGolden, BenchRules) { check_golden("bench/workload/rules.moat", "bench_rules.disasm"); }
 TEST(DisasmGolden, TypoRule) { check_golden("tests/policies/typo/typo.moat", "typo.disasm"); }
 
 }  // namespace
