@@ -98,7 +98,11 @@ std::string write_text(const ScanResult& result, bool color) {
     char line[160];
     std::snprintf(line, sizeof line, "  %-16s %8s %8s %8s %8s %8s\n", "category", "critical", "high", "medium", "low", "total");
     out += line;
-    for (auto& [cat, counts] : by_category) {
+    for (auto& entry : by_category) {
+      // Named references, not a structured binding: clang 14 (the sanitizer
+      // builds) cannot capture a structured binding in the lambda below.
+      const auto& cat = entry.first;
+      const auto& counts = entry.second;
       size_t total = 0;
       for (auto& [_, n] : counts) total += n;
       auto get = [&](const char* s) { auto it = counts.find(s); return it == counts.end() ? size_t{0} : it->second; };
