@@ -192,21 +192,21 @@ bool file_exists(const std::string& path) {
   return true;
 }
 
-// Runs the generator once for all three sizes when any file is missing.
-void ensure_workloads() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (file_exists(workload_path(1000)) && file_exists(workload_path(10000)) && file_exists(workload_path(100000)))
-      return;
-    const char* gen = std::getenv("MOAT_BENCH_GEN");
-    std::string script = gen != nullptr && *gen != '\0' ? gen : kSourceDir + "/../shared/bench/gen_workload.py";
-    std::string dir = bench_dir();
-    std::string cmd = "mkdir -p '" + dir + "' && python3 '" + script +
-                      "' --sizes 1000,10000,100000 --outdir '" + dir + "'";
-    std::fprintf(stderr, "eval_bench: generating workloads: %s\n", cmd.c_str());
-    int rc = std::system(cmd.c_str());
-    if (rc != 0) std::fprintf(stderr, "eval_bench: generator failed (status %d)\n", rc);
-  });
+// Runs the generator for a size whose file is missing (only that size, so a
+// run filtered to 1k does not write the 100k file). Its output goes to stderr:
+// stdout may be --benchmark_format=json that bench/run.py reads.
+void ensure_workload(int64_t n) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  if (file_exists(workload_path(n))) return;
+  const char* gen = std::getenv("MOAT_BENCH_GEN");
+  std::string script = gen != nullptr && *gen != '\0' ? gen : kSourceDir + "/../shared/bench/gen_workload.py";
+  std::string dir = bench_dir();
+  std::string cmd = "mkdir -p '" + dir + "' && python3 '" + script + "' --sizes " + std::to_string(n) +
+                    " --outdir '" + dir + "' 1>&2";
+  std::fprintf(stderr, "eval_bench: generating a workload: %s\n", cmd.c_str());
+  int rc = std::system(cmd.c_str());
+  if (rc != 0) std::fprintf(stderr, "eval_bench: generator failed (status %d)\n", rc);
 }
 
 struct LoadedDoc {
@@ -223,7 +223,7 @@ const LoadedDoc& load_workload(int64_t n) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache.find(n);
   if (it != cache.end()) return it->second;
-  ensure_workloads();
+  ensure_workload(n);
   LoadedDoc d;
   auto doc = moat::Document::from_json_file(workload_path(n));
   if (!doc.ok()) {
@@ -308,7 +308,7 @@ BENCHMARK(BM_EvalFiveRules)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark:
 // what `moat eval` pays after loading.
 void BM_EvalFiveRulesFirstOnDocument(benchmark::State& state) {
   static const std::string text = read_rules_file_or_empty();
-  ensure_workloads();
+  ensure_workload(state.range(0));
   const std::string path = workload_path(state.range(0));
   auto program = compile_or_skip(state, kRulesFile, text);
   if (program == nullptr) return;
@@ -341,7 +341,7 @@ BENCHMARK(BM_EvalFiveRulesFirstOnDocument)->Arg(1000)->Arg(10000)->Arg(100000)->
 // Loading (read + parse + type index) for context: what a whole-process run
 // pays before evaluation starts. Not part of the evaluation figures above.
 void BM_LoadDocument(benchmark::State& state) {
-  ensure_workloads();
+  ensure_workload(state.range(0));
   const std::string path = workload_path(state.range(0));
   size_t resources = 0;
   size_t in_memory = 0;

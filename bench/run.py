@@ -244,6 +244,7 @@ def main():
             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, load "
             f"average {' '.join(load)} at the end; {reps} repetition(s), medians.")
     table = [head, "", "| target | measured | status |", "|---|---|---|"]
+    rows.sort(key=lambda r: r[0])  # by target number
     table += [f"| {t} | {m} | **{s}** |" for t, m, s in rows]
     text = "\n".join(table)
     print(text)
