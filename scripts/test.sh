@@ -24,18 +24,26 @@ jobs="${MOAT_JOBS:-$(nproc)}"
 
 summary=()
 failed=()
-# CPU seconds (user + system) of every finished child process so far.
+# CPU seconds (user + system) of every finished child process so far. The
+# builtin `times` must run in this shell (a subshell reports its own, empty,
+# children), so it writes to a file.
+cpu_file="$(mktemp)"
+trap 'rm -f "$cpu_file"' EXIT
+# Sets cpu_now; call it directly, never inside $(...).
 child_cpu() {
-  times | tail -n 1 | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }'
+  times > "$cpu_file"
+  cpu_now=$(tail -n 1 "$cpu_file" | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }')
 }
 # stage NAME COMMAND...: runs COMMAND, records its time and outcome.
 stage() {
   local name="$1" start=$SECONDS cpu0 rc=0
   shift
-  cpu0=$(child_cpu)
+  child_cpu
+  cpu0=$cpu_now
   echo "==== CI stage $name: $*"
   "$@" || rc=$?
-  local took=$((SECONDS - start)) cpu=$(($(child_cpu) - cpu0))
+  child_cpu
+  local took=$((SECONDS - start)) cpu=$((cpu_now - cpu0))
   local took_text
   took_text="$(printf '%4dm%02ds wall, %4dm%02ds CPU' $((took / 60)) $((took % 60)) $((cpu / 60)) $((cpu % 60)))"
   if [[ $rc -eq 0 ]]; then
@@ -77,7 +85,8 @@ else
   skip sanitizers "MOAT_CI_SANITIZE=0"
 fi
 
-echo "==== CI stages (total $((SECONDS / 60))m$((SECONDS % 60))s wall, $(($(child_cpu) / 60))m CPU on $(nproc) cores)"
+child_cpu
+echo "==== CI stages (total $((SECONDS / 60))m$((SECONDS % 60))s wall, $((cpu_now / 60))m CPU on $(nproc) cores)"
 printf '  %s\n' "${summary[@]}"
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "CI FAILED in stage(s): ${failed[*]}" >&2
