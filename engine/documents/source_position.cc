@@ -160,6 +160,21 @@ std::optional<uint64_t> find_member_offset(std::string_view text, uint64_t objec
   }
 }
 
+std::vector<std::pair<std::string, uint64_t>> member_offsets(std::string_view text, uint64_t object_offset) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  Skimmer s(text, object_offset);
+  if (object_offset >= text.size() || !s.eat('{') || s.at('}')) return out;
+  std::string name;
+  for (;;) {
+    s.skip_ws();
+    if (!s.skip_string(&name) || !s.eat(':')) return out;
+    s.skip_ws();
+    if (s.offset() >= text.size()) return out;
+    out.emplace_back(name, s.offset());
+    if (!s.skip_value() || !s.eat(',')) return out;
+  }
+}
+
 std::optional<uint64_t> find_element_offset(std::string_view text, uint64_t array_offset,
                                             uint64_t index) {
   Skimmer s(text, array_offset);

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace moat {
@@ -45,6 +47,13 @@ class LineIndex {
 // without building them, so the cost is the size of that object.
 std::optional<uint64_t> find_member_offset(std::string_view text, uint64_t object_offset,
                                            std::string_view key);
+
+// Every member of the JSON object whose '{' is at `object_offset`, in text
+// order: (decoded key, byte offset of its value). Empty if the text there is
+// not an object. One skim of the object, for a caller that looks up many
+// members of the same large object (find_member_offset per member would
+// skim it once per lookup: quadratic in the number of members).
+std::vector<std::pair<std::string, uint64_t>> member_offsets(std::string_view text, uint64_t object_offset);
 
 // Byte offset of element `index` (0-based) of the JSON array whose '[' is at
 // `array_offset`; nullopt if out of range or not an array.

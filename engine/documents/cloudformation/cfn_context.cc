@@ -48,9 +48,21 @@ std::optional<SourcePosition> SourceMap::of_member(const Value& map, std::string
   if (!lines_) return std::nullopt;
   uint32_t off = map.as_map().source_offset;
   if (off == UINT32_MAX) return std::nullopt;
-  auto member_offset = find_member_offset(text_, off, key);
-  if (!member_offset) return std::nullopt;
-  return lines_->at(*member_offset);
+  // Small maps are skimmed per lookup (cheap, no memory); large ones are
+  // indexed once, so lookups stay linear in the text overall.
+  constexpr size_t kIndexFrom = 32;
+  if (map.as_map().size < kIndexFrom) {
+    auto member_offset = find_member_offset(text_, off, key);
+    if (!member_offset) return std::nullopt;
+    return lines_->at(*member_offset);
+  }
+  if (!member_index_) member_index_ = std::make_shared<absl::flat_hash_map<uint32_t, MemberIndex>>();
+  auto [it, inserted] = member_index_->try_emplace(off);
+  if (inserted)
+    for (auto& [name, value_offset] : member_offsets(text_, off)) it->second.try_emplace(std::move(name), value_offset);
+  auto found = it->second.find(std::string(key));
+  if (found == it->second.end()) return std::nullopt;
+  return lines_->at(found->second);
 }
 
 void MapBuilder::set(std::string_view key, Value v, std::optional<Location> where) {

@@ -38,6 +38,12 @@ class SourceMap {
  private:
   const void* unalias(const void* identity) const;
   std::shared_ptr<absl::flat_hash_map<const void*, const void*>> aliases_;
+  // JSON: member offsets of large maps by the map's '{' offset, filled on
+  // first lookup (a template with 50,000 resources is asked where each one
+  // is; skimming Resources for each would be quadratic). Loading is single
+  // threaded, so a mutable cache behind const is safe here.
+  using MemberIndex = absl::flat_hash_map<std::string, uint64_t>;
+  mutable std::shared_ptr<absl::flat_hash_map<uint32_t, MemberIndex>> member_index_;
   std::string_view text_;
   std::shared_ptr<LineIndex> lines_;
   std::shared_ptr<YamlPositions> yaml_;
