@@ -28,6 +28,7 @@ int cmd_check(int argc, char** argv) {
 int cmd_eval(int argc, char** argv) {
   auto value_flags = eval_value_flags();
   value_flags.insert(value_flags.end(), {"policy", "input", "format", "input-format"});
+  for (const std::string& f : document_limit_flags()) value_flags.push_back(f);
   Args args(argc, argv, 2, value_flags, {"report-unknown", "stats"});
   if (!args.ok()) { std::cerr << "moat eval: " << args.error() << "\n"; return kExitError; }
   auto policies = args.all("policy");
@@ -49,11 +50,14 @@ int cmd_eval(int argc, char** argv) {
   auto files = collect_policy_files(policies, &err);
   if (!err.empty()) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
   size_t max_bytes = ParseLimits{}.max_policy_bytes;
-  size_t max_input = 512u << 20;
-  if (!parse_size_flag(args, "max-policy-bytes", &max_bytes, &err) || !parse_size_flag(args, "max-input-bytes", &max_input, &err)) {
+  TemplateOptions template_options;
+  template_options.input_format = input_format;
+  template_options.max_file_bytes = 512u << 20;  // eval reads plain data documents too, which may be large
+  if (!parse_size_flag(args, "max-policy-bytes", &max_bytes, &err) || !document_limits_from(args, &template_options, &err)) {
     std::cerr << "moat eval: " << err << "\n";
     return kExitError;
   }
+  const size_t max_input = template_options.max_file_bytes;
   {
     std::error_code ec;
     auto size = std::filesystem::file_size(*input, ec);
@@ -67,20 +71,18 @@ int cmd_eval(int argc, char** argv) {
   if (!compiled) return kExitError;
   auto evaluator = Evaluator::create(compiled->program, options);
   if (!evaluator.ok()) { std::cerr << "moat eval: " << evaluator.status().message() << "\n"; return kExitError; }
-  JsonLimits limits;
+  EventLoadOptions event_options;
+  event_options.json = json_limits_of(template_options);
   // auto: JSON as is, unless it is a Lambda event payload (an event
   // document then lists its decoded attacker-controlled fields).
   // auto also recognizes templates (template_loader.h).
   absl::StatusOr<std::shared_ptr<const Document>> doc;
   std::string loaded_as = input_format;
   if (input_format == "event") {
-    doc = load_event_file(*input);
+    doc = load_event_file(*input, event_options);
   } else if (input_format == "json") {
-    doc = Document::from_json_file(*input, limits);
+    doc = Document::from_json_file(*input, json_limits_of(template_options));
   } else {
-    TemplateOptions template_options;
-    template_options.input_format = input_format;
-    template_options.max_file_bytes = max_input;
     auto loaded = load_template_file(*input, template_options);
     if (!loaded.ok()) {
       doc = loaded.status();
@@ -91,7 +93,7 @@ int cmd_eval(int argc, char** argv) {
     }
   }
   if (doc.ok() && input_format == "auto" && loaded_as == "json" && !detect_event_source((*doc)->root()).empty())
-    doc = load_event_file(*input);
+    doc = load_event_file(*input, event_options);
   if (!doc.ok()) { std::cerr << "moat eval: " << doc.status().message() << "\n"; return kExitError; }
   EvalResult result = evaluator->evaluate(**doc);
   if (format == "json") {

@@ -66,7 +66,7 @@ std::optional<CompileResult> compile_policies(const std::vector<std::string>& fi
 }
 
 std::vector<std::string> eval_value_flags() {
-  return {"param", "now", "max-instructions", "max-memory", "max-wall-ms", "max-policy-bytes", "schema", "max-input-bytes"};
+  return {"param", "now", "max-instructions", "max-memory", "max-wall-ms", "max-policy-bytes", "schema"};
 }
 
 bool eval_options_from(const Args& args, EvalOptions* out, std::string* error) {
@@ -134,6 +134,28 @@ bool parse_size_flag(const Args& args, const char* flag, size_t* out, std::strin
   }
   for (char c : *v) n = n * 10 + static_cast<size_t>(c - '0');
   *out = n;
+  return true;
+}
+
+std::vector<std::string> document_limit_flags() {
+  return {"max-input-bytes", "max-depth", "max-nodes", "max-alias-expansion", "max-string-bytes", "max-load-ms"};
+}
+
+bool document_limits_from(const Args& args, TemplateOptions* out, std::string* error) {
+  size_t load_ms = out->max_load_ms;
+  if (!parse_size_flag(args, "max-input-bytes", &out->max_file_bytes, error) ||
+      !parse_size_flag(args, "max-depth", &out->max_depth, error) || !parse_size_flag(args, "max-nodes", &out->max_nodes, error) ||
+      !parse_size_flag(args, "max-alias-expansion", &out->max_alias_expansion, error) ||
+      !parse_size_flag(args, "max-string-bytes", &out->max_string_bytes, error) ||
+      !parse_size_flag(args, "max-load-ms", &load_ms, error))
+    return false;
+  // The engine lowers deeper limits to this ceiling (template_loader.cc):
+  // say so rather than quietly use another number.
+  if (out->max_depth > 10'000) {
+    *error = "--max-depth is at most 10000 (deeper documents would overflow the stack of the JSON writer)";
+    return false;
+  }
+  out->max_load_ms = load_ms;
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "documents/template_loader.h"
 #include "moat/moat.h"
 #include "options.h"
 
@@ -28,6 +29,13 @@ std::vector<std::string> eval_value_flags();
 std::string format_finding_text(const Finding& f);
 // Parses a non-negative integer flag; false (with *error set) when malformed.
 bool parse_size_flag(const Args& args, const char* flag, size_t* out, std::string* error);
+// The limits on reading and loading an input document, shared by eval,
+// inspect, scan and scan-event: --max-input-bytes, --max-depth, --max-nodes,
+// --max-alias-expansion, --max-string-bytes and --max-load-ms, into the
+// matching TemplateOptions fields (defaults: TemplateOptions's). Each
+// limit's error names its flag.
+std::vector<std::string> document_limit_flags();
+bool document_limits_from(const Args& args, TemplateOptions* out, std::string* error);
 
 int cmd_check(int argc, char** argv);
 int cmd_eval(int argc, char** argv);

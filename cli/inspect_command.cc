@@ -53,7 +53,9 @@ std::string to_dot(const Document& doc) {
 }  // namespace
 
 int cmd_inspect(int argc, char** argv) {
-  Args args(argc, argv, 2, {"input-format", "max-input-bytes"}, {"graph", "compact"});
+  std::vector<std::string> value_flags = document_limit_flags();
+  value_flags.push_back("input-format");
+  Args args(argc, argv, 2, value_flags, {"graph", "compact"});
   if (!args.ok()) { std::cerr << "moat inspect: " << args.error() << "\n"; return kExitError; }
   if (args.positional().empty()) { std::cerr << "moat inspect: no input files\n"; return kExitError; }
   TemplateOptions options;
@@ -65,7 +67,7 @@ int cmd_inspect(int argc, char** argv) {
     return kExitError;
   }
   std::string err;
-  if (!parse_size_flag(args, "max-input-bytes", &options.max_file_bytes, &err)) {
+  if (!document_limits_from(args, &options, &err)) {
     std::cerr << "moat inspect: " << err << "\n";
     return kExitError;
   }

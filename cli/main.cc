@@ -40,6 +40,14 @@ commands:
                             list the builtin functions and their signatures
   version                   print the version
 
+limits on input documents (eval, inspect, scan, scan-event; each error names its flag):
+  --max-input-bytes N       file size (default 32 MiB; eval 512 MiB; scan also --max-file-bytes)
+  --max-depth N             JSON/YAML nesting depth (default 512)
+  --max-nodes N             values in one document (default 50,000,000)
+  --max-alias-expansion N   nodes produced through YAML aliases (default 1,000,000)
+  --max-string-bytes N      longest string or key (default 64 MiB)
+  --max-load-ms N           wall time to load one template, 0 = none (default 30000)
+
 exit codes: 0 clean, 1 findings / errors in policies / failed tests, 2 the run failed
 )";
 

@@ -35,6 +35,7 @@ int cmd_scan(int argc, char** argv) {
   for (const char* f : {"format", "output", "fail-on", "select", "skip", "policy", "baseline", "write-baseline", "input-format",
                         "file-time-limit-ms", "max-file-bytes"})
     value_flags.push_back(f);
+  for (const std::string& f : document_limit_flags()) value_flags.push_back(f);
   Args args(argc, argv, 2, value_flags, {"show-unknown", "no-bundled", "errors-ok", "no-progress", "color"});
   if (!args.ok()) {
     std::cerr << "moat scan: " << args.error() << "\n";
@@ -64,6 +65,19 @@ int cmd_scan(int argc, char** argv) {
     return kExitError;
   }
   if (args.has("file-time-limit-ms")) options.file_time_limit_ms = n;
+  // --max-input-bytes is --max-file-bytes under the name the other commands use.
+  TemplateOptions limits;
+  limits.max_file_bytes = options.max_file_bytes;
+  if (!document_limits_from(args, &limits, &error)) {
+    std::cerr << "moat scan: " << error << "\n";
+    return kExitError;
+  }
+  options.max_file_bytes = limits.max_file_bytes;
+  options.max_depth = limits.max_depth;
+  options.max_nodes = limits.max_nodes;
+  options.max_alias_expansion = limits.max_alias_expansion;
+  options.max_string_bytes = limits.max_string_bytes;
+  options.max_load_ms = limits.max_load_ms;
   std::string format = args.get("format").value_or("text");
   std::string fail_on = args.get("fail-on").value_or("low");
   if (fail_on != "none" && severity_rank(fail_on) < 0) {

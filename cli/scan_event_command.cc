@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -47,7 +48,8 @@ class EventScanner {
  public:
   // Findings are kept for the rules in result.rules (event rules that
   // --select/--skip keep).
-  EventScanner(Evaluator& evaluator, ScanResult& result) : evaluator_(evaluator), result_(result) {
+  EventScanner(Evaluator& evaluator, ScanResult& result, EventLoadOptions options)
+      : evaluator_(evaluator), result_(result), options_(std::move(options)) {
     for (const RuleSummary& r : result.rules) kept_.insert(r.id);
   }
 
@@ -56,7 +58,7 @@ class EventScanner {
     ScannedFile file;
     file.path = name;
     file.format = "event";
-    auto doc = load_event(std::move(text), name);
+    auto doc = load_event(std::move(text), name, options_);
     if (!doc.ok()) {
       file.error = std::string(doc.status().message());
     } else {
@@ -84,9 +86,20 @@ class EventScanner {
 
   double total_millis() const { return total_millis_; }
 
+  // An input that was not scanned (too large, unreadable): an error of its
+  // own in every format, never a clean result.
+  void fail(const std::string& name, std::string error) {
+    ScannedFile file;
+    file.path = name;
+    file.format = "event";
+    file.error = std::move(error);
+    result_.files.push_back(std::move(file));
+  }
+
  private:
   Evaluator& evaluator_;
   ScanResult& result_;
+  EventLoadOptions options_;
   std::set<std::string> kept_;
   double total_millis_ = 0;
 };
@@ -96,6 +109,7 @@ class EventScanner {
 int cmd_scan_event(int argc, char** argv) {
   std::vector<std::string> value_flags = eval_value_flags();
   for (const char* f : {"format", "output", "fail-on", "select", "skip", "policy"}) value_flags.push_back(f);
+  for (const std::string& f : document_limit_flags()) value_flags.push_back(f);
   Args args(argc, argv, 2, value_flags, {"show-unknown", "no-bundled", "errors-ok", "stats", "color"});
   if (!args.ok()) {
     std::cerr << "moat scan-event: " << args.error() << "\n";
@@ -108,6 +122,16 @@ int cmd_scan_event(int argc, char** argv) {
     return kExitError;
   }
   eval.report_unknown = args.has("show-unknown");
+  // Events are JSON: the reader limits apply (--max-alias-expansion and
+  // --max-load-ms are accepted for symmetry with scan but have nothing to limit).
+  TemplateOptions limits;
+  if (!document_limits_from(args, &limits, &error)) {
+    std::cerr << "moat scan-event: " << error << "\n";
+    return kExitError;
+  }
+  const size_t max_input = limits.max_file_bytes;
+  EventLoadOptions event_options;
+  event_options.json = json_limits_of(limits);
   std::string format = args.get("format").value_or("text");
   std::string fail_on = args.get("fail-on").value_or("low");
   if (fail_on != "none" && severity_rank(fail_on) < 0) {
@@ -163,7 +187,11 @@ int cmd_scan_event(int argc, char** argv) {
     return kExitError;
   }
 
-  EventScanner scanner(*evaluator, result);
+  EventScanner scanner(*evaluator, result, event_options);
+  auto too_large = [&](const std::string& name, uint64_t size) {
+    return name + ": input is " + std::to_string(size) + " bytes; the limit is " + std::to_string(max_input) +
+           " (--max-input-bytes)";
+  };
   std::vector<std::string> inputs = args.positional();
   if (inputs.empty()) inputs.push_back("-");
   size_t events = 0;
@@ -171,20 +199,38 @@ int cmd_scan_event(int argc, char** argv) {
     if (in == "-") {
       // JSON lines: one event per line; blank lines are skipped. Each event
       // is named <stdin>:LINE so a finding leads back to its line.
+      // A line longer than the limit is not kept in memory: the rest of it
+      // is skipped and the line reported as an error.
+      std::streambuf* input = std::cin.rdbuf();
       std::string line;
-      for (size_t n = 1; std::getline(std::cin, line); ++n) {
+      for (size_t n = 1;; ++n) {
+        line.clear();
+        uint64_t length = 0;
+        bool any = false;
+        for (int c; (c = input->sbumpc()) != std::char_traits<char>::eof();) {
+          any = true;
+          if (c == '\n') break;
+          if (++length <= max_input) line.push_back(static_cast<char>(c));
+        }
+        if (!any) break;
+        if (length > max_input) {
+          scanner.fail("<stdin>:" + std::to_string(n), too_large("<stdin>:" + std::to_string(n), length));
+          ++events;
+          continue;
+        }
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         scanner.scan(std::move(line), "<stdin>:" + std::to_string(n));
-        line.clear();
         ++events;
       }
     } else {
       std::ifstream f(in, std::ios::binary);
       if (!f) {
-        ScannedFile file;
-        file.path = in;
-        file.error = in + ": cannot open file";
-        result.files.push_back(std::move(file));
+        scanner.fail(in, in + ": cannot open file");
+        continue;
+      }
+      std::error_code ec;
+      if (uint64_t size = std::filesystem::file_size(in, ec); !ec && size > max_input) {
+        scanner.fail(in, too_large(in, size));
         continue;
       }
       std::stringstream ss;

@@ -27,7 +27,7 @@ absl::StatusOr<std::shared_ptr<const Document>> Document::from_json(std::string 
   try {
     if (!read_json(d->text_, d->arena_, limits, &root, &err))
       return absl::InvalidArgumentError(d->name_ + ":" + std::to_string(err.line) + ":" + std::to_string(err.column) +
-                                        ": " + err.message);
+                                        ": " + err.message_with_flag());
   } catch (const MemoryBudgetExceeded& e) {
     return absl::ResourceExhaustedError(d->name_ + ": " + e.what());
   }

@@ -48,7 +48,7 @@ absl::StatusOr<std::shared_ptr<const Document>> load_event(std::string text, std
   try {
     if (!read_json(text, arena, options.json, &payload, &err))
       return absl::InvalidArgumentError(name + ":" + std::to_string(err.line) + ":" + std::to_string(err.column) +
-                                        ": " + err.message);
+                                        ": " + err.message_with_flag());
     text = std::string();  // values never point into the text
     EventBuilder b(arena, options);
     std::string_view source = detect_event_source(payload);

@@ -53,6 +53,14 @@ std::string JsonError::describe() const {
   return message + " at " + std::to_string(line) + ":" + std::to_string(column);
 }
 
+std::string JsonError::message_with_flag() const {
+  if (limit.empty()) return message;
+  std::string flag = limit;
+  for (char& c : flag)
+    if (c == '_') c = '-';
+  return message + " (--" + flag + ")";
+}
+
 namespace {
 
 // ---- String scanning -----------------------------------------------------
@@ -194,11 +202,18 @@ class Parser {
   const char* fail(const char* at, std::string message) {
     if (error_ != nullptr) {
       error_->message = std::move(message);
+      error_->limit.clear();
       error_->offset = static_cast<uint64_t>(at - begin_);
       SourcePosition pos = position_at(text_, error_->offset);
       error_->line = pos.line;
       error_->column = pos.column;
     }
+    return nullptr;
+  }
+  // A limit stopped the read: `limit` names it (JsonError::limit).
+  const char* fail_limit(const char* at, const char* limit, std::string message) {
+    fail(at, std::move(message));
+    if (error_ != nullptr) error_->limit = limit;
     return nullptr;
   }
   // For "expected X" at p: the end of the input and invalid UTF-8 have
@@ -243,7 +258,7 @@ bool Parser::parse(Value* out) {
     p = skip_ws(p);
     if (p == end_) return fail(p, "unexpected end of input");
     if (++nodes_ > max_nodes_)
-      return fail(p, "document has more than " + std::to_string(max_nodes_) + " values");
+      return fail_limit(p, "max_nodes", "document has more than " + std::to_string(max_nodes_) + " values");
     Value v;
     char c = *p;
     if (c == '"') {
@@ -252,7 +267,7 @@ bool Parser::parse(Value* out) {
       v = Value::string(copy_to_arena(arena_, s));
     } else if (c == '{' || c == '[') {
       if (stack_.size() >= limits_.max_depth)
-        return fail(p, "nesting depth exceeds " + std::to_string(limits_.max_depth));
+        return fail_limit(p, "max_depth", "nesting depth exceeds " + std::to_string(limits_.max_depth));
       bool is_map = c == '{';
       uint32_t start = static_cast<uint32_t>(is_map ? members_.size() : values_.size());
       stack_.push_back(Frame{start, offset32(p), is_map});
@@ -347,6 +362,10 @@ const char* Parser::parse_string_rest(const char* start, const char* p, std::str
   bool escaped = false;
   for (;; p = find_string_special(p, end_)) {
     if (p == end_) return fail(open, "unterminated string");
+    // Stop as soon as the decoded string is too long, before copying more
+    // of it: a 200 MB string of escapes must not cost 200 MB first.
+    if ((escaped ? unescaped_.size() : 0) + static_cast<size_t>(p - run) > max_string_bytes_)
+      return fail_limit(open, "max_string_bytes", "string exceeds " + std::to_string(max_string_bytes_) + " bytes");
     unsigned char c = static_cast<unsigned char>(*p);
     if (c == '"') break;
     if (c >= 0x80) {
@@ -375,7 +394,7 @@ const char* Parser::parse_string_rest(const char* start, const char* p, std::str
     *out = std::string_view(start, static_cast<size_t>(p - start));
   }
   if (out->size() > max_string_bytes_)
-    return fail(open, "string exceeds " + std::to_string(max_string_bytes_) + " bytes");
+    return fail_limit(open, "max_string_bytes", "string exceeds " + std::to_string(max_string_bytes_) + " bytes");
   return p + 1;
 }
 

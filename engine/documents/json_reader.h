@@ -36,9 +36,15 @@ struct JsonError {
   // 1-based; column counts bytes (a leading UTF-8 BOM is not counted).
   uint32_t line = 0, column = 0;
   uint64_t offset = 0;  // byte offset into the text
+  // The limit that stopped the read ("max_depth", "max_nodes",
+  // "max_string_bytes"), empty for malformed input.
+  std::string limit;
 
   // "message at line:column"
   std::string describe() const;
+  // `message`, naming the command-line flag that changes the limit when a
+  // limit stopped the read: "nesting depth exceeds 512 (--max-depth)".
+  std::string message_with_flag() const;
 };
 
 // Parses `text` (one JSON value, optionally preceded by a UTF-8 BOM and

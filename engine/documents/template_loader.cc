@@ -1,10 +1,12 @@
 #include "documents/template_loader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "documents/cloudformation/cfn_context.h"
 #include "documents/cloudformation/cfn_loader.h"
+#include "documents/load_deadline.h"
 #include "documents/serverless/sls_loader.h"
 #include "documents/terraform/tf_loader.h"
 #include "value/arena.h"
@@ -95,6 +97,29 @@ std::string detect_yaml_by_content(std::string_view text) {
 
 }  // namespace
 
+// The readers do not recurse, but some consumers of documents do (writing a
+// document as JSON, `moat inspect`'s pretty printer): 50,000 levels overflow
+// an 8 MiB stack there, 20,000 do not. Depth limits above this ceiling are
+// lowered to it, so raising --max-depth cannot turn an error into a crash.
+constexpr size_t kMaxDepthCeiling = 10'000;
+
+JsonLimits json_limits_of(const TemplateOptions& options) {
+  JsonLimits limits;
+  limits.max_depth = std::min(options.max_depth, kMaxDepthCeiling);
+  limits.max_nodes = options.max_nodes;
+  limits.max_string_bytes = options.max_string_bytes;
+  return limits;
+}
+
+YamlLimits yaml_limits_of(const TemplateOptions& options) {
+  YamlLimits limits;
+  limits.max_depth = std::min(options.max_depth, kMaxDepthCeiling);
+  limits.max_nodes = options.max_nodes;
+  limits.max_alias_expansion = options.max_alias_expansion;
+  limits.max_string_bytes = options.max_string_bytes;
+  return limits;
+}
+
 std::string TemplateWarning::describe() const {
   if (location.line == 0) return cat(location.file, ": ", message);
   return cat(location.file, ":", location.line, ":", location.column, ": ", message);
@@ -114,10 +139,9 @@ std::string detect_input_format(std::string_view text, std::string_view name) {
   return json ? "json" : "yaml";
 }
 
-absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name, const TemplateOptions& options) {
-  if (text.size() > options.max_file_bytes)
-    return absl::InvalidArgumentError(cat(name, ": input is ", text.size(), " bytes; the limit is ",
-                                                   options.max_file_bytes));
+namespace {
+
+absl::StatusOr<LoadedDocument> load_detected(std::string text, std::string name, const TemplateOptions& options) {
   std::string format = options.input_format == "auto" ? detect_input_format(text, name) : options.input_format;
   const bool json = looks_like_json(text);
   LoadedDocument out;
@@ -128,27 +152,36 @@ absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name,
     out.warnings.push_back({cat("no loader for ", format, " yet; loaded as plain data"), Location{name, 0, 0}});
   }
   if (json) {
-    JsonLimits limits;
-    limits.max_depth = options.max_depth;
-    limits.max_nodes = options.max_nodes;
-    auto doc = Document::from_json(std::move(text), name, limits);
+    auto doc = Document::from_json(std::move(text), name, json_limits_of(options));
     if (!doc.ok()) return doc.status();
     out.document = *doc;
     out.format = "json";
     return out;
   }
-  YamlLimits limits;
-  limits.max_depth = options.max_depth;
-  limits.max_nodes = options.max_nodes;
-  limits.max_alias_expansion = options.max_alias_expansion;
   Arena arena;
   Value root;
   YamlError error;
-  if (!read_yaml(text, arena, limits, &root, &error))
-    return absl::InvalidArgumentError(cat(name, ":", error.line, ":", error.column, ": ", error.message));
+  if (!read_yaml(text, arena, yaml_limits_of(options), &root, &error))
+    return absl::InvalidArgumentError(cat(name, ":", error.line, ":", error.column, ": ", error.message_with_flag()));
   out.document = Document::from_value(std::move(arena), root, std::move(name));
   out.format = "yaml";
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name, const TemplateOptions& options) {
+  if (text.size() > options.max_file_bytes)
+    return absl::InvalidArgumentError(cat(name, ": input is ", text.size(), " bytes; the limit is ",
+                                          options.max_file_bytes, " (--max-input-bytes)"));
+  LoadDeadline deadline(options.max_load_ms);
+  try {
+    return load_detected(std::move(text), name, options);
+  } catch (const LoadTimeExceeded& e) {
+    return absl::DeadlineExceededError(cat(name, ": ", e.what(), "; the limit is ", e.limit_ms(), " ms (--max-load-ms)"));
+  } catch (const MemoryBudgetExceeded& e) {
+    return absl::ResourceExhaustedError(cat(name, ": ", e.what()));
+  }
 }
 
 absl::StatusOr<LoadedDocument> load_template_file(const std::string& path, const TemplateOptions& options) {
@@ -157,7 +190,8 @@ absl::StatusOr<LoadedDocument> load_template_file(const std::string& path, const
   in.seekg(0, std::ios::end);
   std::streamoff size = in.tellg();
   if (size >= 0 && static_cast<uint64_t>(size) > options.max_file_bytes)
-    return absl::InvalidArgumentError(cat(path, ": input is ", size, " bytes; the limit is ", options.max_file_bytes));
+    return absl::InvalidArgumentError(
+        cat(path, ": input is ", size, " bytes; the limit is ", options.max_file_bytes, " (--max-input-bytes)"));
   in.seekg(0, std::ios::beg);
   std::ostringstream ss;
   ss << in.rdbuf();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,13 +27,24 @@ namespace moat {
 struct TemplateOptions {
   // "auto" (detect_input_format), "cloudformation", "serverless", "json" or "yaml".
   std::string input_format = "auto";
-  // Larger inputs are rejected before parsing.
+  // Larger inputs are rejected before parsing (--max-input-bytes).
   size_t max_file_bytes = 32u << 20;
-  // Nesting, node count, alias expansion (YAML) and string size limits.
+  // Reader limits (json_reader.h, yaml_reader.h), each named in its error
+  // with its command-line flag: nesting (--max-depth), values in the text
+  // (--max-nodes), nodes produced through YAML aliases
+  // (--max-alias-expansion), longest string or key (--max-string-bytes).
   size_t max_depth = 512;
   size_t max_alias_expansion = 1'000'000;
   size_t max_nodes = 50'000'000;
+  size_t max_string_bytes = 64u << 20;
+  // Wall time for loading one template, reading and normalizing
+  // (load_deadline.h); 0 = no limit (--max-load-ms).
+  uint64_t max_load_ms = 30'000;
 };
+
+// The reader limits of `options` (the loaders read with these).
+JsonLimits json_limits_of(const TemplateOptions& options);
+YamlLimits yaml_limits_of(const TemplateOptions& options);
 
 struct TemplateWarning {
   std::string message;

@@ -46,6 +46,14 @@ std::string YamlError::describe() const {
   return message + " at " + std::to_string(line) + ":" + std::to_string(column);
 }
 
+std::string YamlError::message_with_flag() const {
+  if (limit.empty()) return message;
+  std::string flag = limit;
+  for (char& c : flag)
+    if (c == '_') c = '-';
+  return message + " (--" + flag + ")";
+}
+
 // ---- YamlPositions -----------------------------------------------------------
 
 std::optional<SourcePosition> YamlPositions::of(const void* container) const {
@@ -283,6 +291,7 @@ class Builder {
   bool fail(SourcePosition pos, uint64_t offset, std::string message) {
     if (error_ != nullptr) {
       error_->message = std::move(message);
+      error_->limit.clear();
       error_->line = pos.line;
       error_->column = pos.column;
       error_->offset = offset;
@@ -297,6 +306,12 @@ class Builder {
   SourcePosition where(const yaml_mark_t& m) {
     if (bom_ + marks_.offset(m) >= full_text_.size()) return position_at(full_text_, full_text_.size());
     return marks_.position(m);
+  }
+  // A limit stopped the read: `limit` names it (YamlError::limit).
+  bool fail_limit(const yaml_mark_t& m, const char* limit, std::string message) {
+    fail(m, std::move(message));
+    if (error_ != nullptr) error_->limit = limit;
+    return false;
   }
   bool fail_at(SourcePosition pos, std::string message) {
     // Positions of nodes are recorded without offsets; recover it from the line.
@@ -382,7 +397,11 @@ bool Builder::run(Value* out) {
 }
 
 bool Builder::count_node(SourcePosition pos) {
-  if (++nodes_ > max_nodes_) return fail_at(pos, "document has more than " + std::to_string(max_nodes_) + " values");
+  if (++nodes_ > max_nodes_) {
+    fail_at(pos, "document has more than " + std::to_string(max_nodes_) + " values");
+    if (error_ != nullptr) error_->limit = "max_nodes";
+    return false;
+  }
   return true;
 }
 
@@ -391,7 +410,7 @@ bool Builder::on_scalar(const yaml_event_t& e) {
   std::string_view text(reinterpret_cast<const char*>(s.value), s.length);
   SourcePosition pos = marks_.position(e.start_mark);
   if (text.size() > max_string_bytes_)
-    return fail(e.start_mark, "string exceeds " + std::to_string(max_string_bytes_) + " bytes");
+    return fail_limit(e.start_mark, "max_string_bytes", "string exceeds " + std::to_string(max_string_bytes_) + " bytes");
   if (!count_node(pos)) return false;
   TagKind kind = classify_tag(s.tag);
   bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
@@ -428,7 +447,8 @@ bool Builder::on_alias(const yaml_event_t& e) {
   if (!count_node(pos)) return false;
   const Anchor a = it->second;
   if (a.nodes > limits_.max_alias_expansion - std::min<uint64_t>(alias_nodes_, limits_.max_alias_expansion))
-    return fail(e.start_mark, "YAML alias expansion exceeds " + std::to_string(limits_.max_alias_expansion) + " nodes");
+    return fail_limit(e.start_mark, "max_alias_expansion",
+                      "YAML alias expansion exceeds " + std::to_string(limits_.max_alias_expansion) + " nodes");
   alias_nodes_ += a.nodes;
   if (!in_key_position()) return attach(a.value, a.nodes);
   std::string key;
@@ -446,7 +466,7 @@ bool Builder::on_start(const yaml_event_t& e, bool is_map) {
   SourcePosition pos = marks_.position(e.start_mark);
   if (in_key_position()) return fail(e.start_mark, "only scalars can be map keys");
   if (stack_.size() >= limits_.max_depth)
-    return fail(e.start_mark, "nesting depth exceeds " + std::to_string(limits_.max_depth));
+    return fail_limit(e.start_mark, "max_depth", "nesting depth exceeds " + std::to_string(limits_.max_depth));
   if (!count_node(pos)) return false;
   const yaml_char_t* tag = is_map ? e.data.mapping_start.tag : e.data.sequence_start.tag;
   const yaml_char_t* anchor = is_map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;

@@ -168,6 +168,11 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
     TemplateOptions topts;
     topts.input_format = format == "terraform-plan" ? "terraform-plan" : format;
     topts.max_file_bytes = options.max_file_bytes;
+    topts.max_depth = options.max_depth;
+    topts.max_nodes = options.max_nodes;
+    topts.max_alias_expansion = options.max_alias_expansion;
+    topts.max_string_bytes = options.max_string_bytes;
+    topts.max_load_ms = options.max_load_ms;
     auto loaded = load_template(text, path, topts);
     if (!loaded.ok()) {
       file.error = std::string(loaded.status().message());

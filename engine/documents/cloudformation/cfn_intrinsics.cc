@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "documents/load_deadline.h"
 
 namespace moat::cfn {
 
@@ -140,6 +141,7 @@ Value Resolver::resolve(const Value& v, const std::string& pointer) {
 }
 
 Value Resolver::resolve_at(const Value& v, std::string& pointer, int depth) {
+  check_load_deadline();
   if (depth > kMaxDepth) {
     warn("intrinsic functions nested too deeply (circular reference?) at " + pointer, v);
     return unknown("intrinsic functions nested too deeply (circular reference?)");

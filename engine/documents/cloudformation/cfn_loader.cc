@@ -9,6 +9,7 @@
 #include "documents/cloudformation/cfn_normalize.h"
 #include "documents/cloudformation/cfn_parse.h"
 #include "documents/sam/sam_transform.h"
+#include "documents/load_deadline.h"
 
 namespace moat::cfn {
 
@@ -107,6 +108,7 @@ std::vector<LoadedResource> load_resources(Context& ctx, Resolver& resolver, con
   std::vector<LoadedResource> resources;
   const auto& table = type_table();
   for (const Member& m : res->as_map()) {
+    check_load_deadline();
     std::string id(m.key.as_string());
     Location loc = ctx.member_location(*res, id);
     ctx.current = loc;

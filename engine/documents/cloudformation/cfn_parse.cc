@@ -80,19 +80,13 @@ absl::StatusOr<ParsedText> parse_template_text(std::string_view text, const std:
                                                const TemplateOptions& options, Arena& arena) {
   ParsedText parsed;
   if (json) {
-    JsonLimits limits;
-    limits.max_depth = options.max_depth;
-    limits.max_nodes = options.max_nodes;
     JsonError error;
-    if (!read_json(text, arena, limits, &parsed.root, &error))
-      return absl::InvalidArgumentError(cat(file, ":", error.line, ":", error.column, ": ", error.message));
+    if (!read_json(text, arena, json_limits_of(options), &parsed.root, &error))
+      return absl::InvalidArgumentError(cat(file, ":", error.line, ":", error.column, ": ", error.message_with_flag()));
     parsed.positions = SourceMap::for_json(text);
     return parsed;
   }
-  YamlLimits limits;
-  limits.max_depth = options.max_depth;
-  limits.max_nodes = options.max_nodes;
-  limits.max_alias_expansion = options.max_alias_expansion;
+  YamlLimits limits = yaml_limits_of(options);
   limits.yaml11_booleans = true;
   auto positions = std::make_unique<YamlPositions>();
   absl::flat_hash_set<const void*> unknown_tags;
@@ -122,7 +116,7 @@ absl::StatusOr<ParsedText> parse_template_text(std::string_view text, const std:
   };
   YamlError error;
   if (!read_yaml(text, arena, limits, &parsed.root, &error, positions.get(), handler))
-    return absl::InvalidArgumentError(cat(file, ":", error.line, ":", error.column, ": ", error.message));
+    return absl::InvalidArgumentError(cat(file, ":", error.line, ":", error.column, ": ", error.message_with_flag()));
   parsed.positions = SourceMap::for_yaml(std::move(positions));
   if (!unknown_tags.empty()) warn_unknown_tags(parsed.root, unknown_tags, parsed.positions, file, &parsed.warnings);
   return parsed;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "documents/cloudformation/cfn_intrinsics.h"
+#include "documents/load_deadline.h"
 
 namespace moat::sls {
 
@@ -70,8 +71,12 @@ Variables::Variables(cfn::Context& ctx, cfn::SourceMap& positions, const Value& 
 }
 
 void Variables::warn_once(const std::string& message) {
-  if (std::find(warned_.begin(), warned_.end(), message) != warned_.end()) return;
-  warned_.push_back(message);
+  // A chain of thousands of variables would otherwise warn once per link.
+  if (warned_.size() > kMaxWarnings || !warned_.insert(message).second) return;
+  if (warned_.size() > kMaxWarnings) {
+    ctx_.warn(cat("serverless variables: more than ", kMaxWarnings, " warnings; the rest are not shown"));
+    return;
+  }
   ctx_.warn(message);
 }
 
@@ -161,6 +166,7 @@ Value Variables::resolve_string(std::string_view s, int depth, bool* changed) {
 }
 
 Value Variables::expression(std::string_view body, int depth) {
+  check_load_deadline();
   if (++work_ > kMaxWork) {
     warn_once("serverless variables: too many to resolve; the rest are left unknown");
     return unknown(cat("${", body, "}: too many variables"));

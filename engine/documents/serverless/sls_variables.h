@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "documents/cloudformation/cfn_context.h"
 
 namespace moat::sls {
@@ -65,7 +66,8 @@ class Variables {
   std::string stage_ = "dev";
   std::string region_ = "us-east-1";
   std::vector<std::string> visiting_;  // self: paths being resolved
-  std::vector<std::string> warned_;
+  absl::flat_hash_set<std::string> warned_;  // messages given (at most kMaxWarnings + 1)
+  static constexpr size_t kMaxWarnings = 100;
   absl::flat_hash_map<const void*, Value> originals_;  // rebuilt container -> as written
   absl::flat_hash_map<std::string, Value> cache_;  // self: paths resolved to known values
   size_t work_ = 0;                                 // expressions evaluated; capped at kMaxWork

@@ -83,13 +83,10 @@ void apply_contributions(Plan& plan, Context& ctx,
 absl::StatusOr<LoadedDocument> load_terraform_plan(std::string text, std::string name,
                                                    const TemplateOptions& options) {
   Arena arena;
-  JsonLimits limits;
-  limits.max_depth = options.max_depth;
-  limits.max_nodes = options.max_nodes;
   Value root;
   JsonError error;
-  if (!read_json(text, arena, limits, &root, &error))
-    return absl::InvalidArgumentError(cat(name, ":", error.line, ":", error.column, ": ", error.message));
+  if (!read_json(text, arena, json_limits_of(options), &root, &error))
+    return absl::InvalidArgumentError(cat(name, ":", error.line, ":", error.column, ": ", error.message_with_flag()));
   if (!root.is_map()) return absl::InvalidArgumentError(cat(name, ":1:1: a Terraform plan must be a JSON object"));
   cfn::SourceMap positions = cfn::SourceMap::for_json(text);
   Context ctx(arena, positions, name);

@@ -37,6 +37,13 @@ struct ScanOptions {
   std::string input_format = "auto";        // force a format for every file
   uint64_t file_time_limit_ms = 30'000;     // evaluation wall time per file
   size_t max_file_bytes = 32u << 20;
+  // Loading each file (TemplateOptions, documents/template_loader.h): reader
+  // limits and the wall time for reading and normalizing one template.
+  size_t max_depth = 512;
+  size_t max_nodes = 50'000'000;
+  size_t max_alias_expansion = 1'000'000;
+  size_t max_string_bytes = 64u << 20;
+  uint64_t max_load_ms = 30'000;
   // Called before each file is loaded (done = files finished so far).
   std::function<void(size_t done, size_t total, const std::string& path)> progress;
 };
