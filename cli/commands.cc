@@ -29,6 +29,7 @@ int cmd_eval(int argc, char** argv) {
   auto value_flags = eval_value_flags();
   value_flags.insert(value_flags.end(), {"policy", "input", "format", "input-format"});
   for (const std::string& f : document_limit_flags()) value_flags.push_back(f);
+  value_flags.push_back("stats-top");
   Args args(argc, argv, 2, value_flags, {"report-unknown", "stats"});
   if (!args.ok()) { std::cerr << "moat eval: " << args.error() << "\n"; return kExitError; }
   auto policies = args.all("policy");
@@ -47,6 +48,9 @@ int cmd_eval(int argc, char** argv) {
   EvalOptions options;
   std::string err;
   if (!eval_options_from(args, &options, &err)) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
+  options.collect_costs = args.has("stats");
+  size_t stats_top = 20;
+  if (!parse_size_flag(args, "stats-top", &stats_top, &err)) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
   auto files = collect_policy_files(policies, &err);
   if (!err.empty()) { std::cerr << "moat eval: " << err << "\n"; return kExitError; }
   size_t max_bytes = ParseLimits{}.max_policy_bytes;
@@ -130,9 +134,11 @@ int cmd_eval(int argc, char** argv) {
     std::cerr << "\n";
   }
   for (const std::string& e : result.errors) std::cerr << "moat eval: error: " << e << "\n";
-  if (args.has("stats"))
+  if (args.has("stats")) {
     std::cerr << "instructions: " << result.instructions << "\ndocument bytes in memory: " << (*doc)->bytes_in_memory()
               << "\n";
+    std::cerr << format_cost_table(result.costs, stats_top);
+  }
   if (!result.errors.empty()) return kExitError;
   for (const Finding& f : result.findings)
     if (f.outcome == Outcome::kError) return kExitError;

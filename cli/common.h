@@ -27,6 +27,9 @@ std::optional<CompileResult> compile_policies(const std::vector<std::string>& fi
 bool eval_options_from(const Args& args, EvalOptions* out, std::string* error);
 std::vector<std::string> eval_value_flags();
 std::string format_finding_text(const Finding& f);
+// `--stats`: the `top` costliest rules and constants (by instructions), as
+// an aligned table with totals, for stderr.
+std::string format_cost_table(std::vector<RuleCost> costs, size_t top);
 // Parses a non-negative integer flag; false (with *error set) when malformed.
 bool parse_size_flag(const Args& args, const char* flag, size_t* out, std::string* error);
 // The limits on reading and loading an input document, shared by eval,

@@ -33,10 +33,10 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
 int cmd_scan(int argc, char** argv) {
   std::vector<std::string> value_flags = eval_value_flags();
   for (const char* f : {"format", "output", "fail-on", "select", "skip", "policy", "baseline", "write-baseline", "input-format",
-                        "file-time-limit-ms", "max-file-bytes"})
+                        "file-time-limit-ms", "max-file-bytes", "stats-top"})
     value_flags.push_back(f);
   for (const std::string& f : document_limit_flags()) value_flags.push_back(f);
-  Args args(argc, argv, 2, value_flags, {"show-unknown", "no-bundled", "errors-ok", "no-progress", "color"});
+  Args args(argc, argv, 2, value_flags, {"show-unknown", "no-bundled", "errors-ok", "no-progress", "color", "stats"});
   if (!args.ok()) {
     std::cerr << "moat scan: " << args.error() << "\n";
     return kExitError;
@@ -54,6 +54,12 @@ int cmd_scan(int argc, char** argv) {
   }
   options.eval.report_unknown = args.has("show-unknown");
   options.bundled = !args.has("no-bundled");
+  options.eval.collect_costs = args.has("stats");
+  size_t stats_top = 20;
+  if (!parse_size_flag(args, "stats-top", &stats_top, &error)) {
+    std::cerr << "moat scan: " << error << "\n";
+    return kExitError;
+  }
   options.policy_paths = args.all("policy");
   options.select = split_list(args.all("select"));
   options.skip = split_list(args.all("skip"));
@@ -127,6 +133,7 @@ int cmd_scan(int argc, char** argv) {
     std::cerr << "moat scan: baseline of " << result->finding_count() << " findings written to " << *b << "\n";
     return kExitClean;
   }
+  if (args.has("stats")) std::cerr << format_cost_table(result->costs, stats_top);
   return scan_exit_code(*result, fail_on, args.has("errors-ok"));
 }
 

@@ -15,6 +15,7 @@ std::string operands(const Program& p, const Chunk& c, uint32_t pc) {
   switch (op) {
     case Op::CONST: return std::to_string(a) + "  ; " + to_json(p.constants[a]).substr(0, 60);
     case Op::FIELD: case Op::RESOURCES: return std::string(p.constants[a].as_string());
+    case Op::EDGES: return std::string((a & kEdgesTo) ? "to" : "from") + ((a & kEdgesKind) ? " kind" : "");
     case Op::LOAD: case Op::STORE: return "$" + std::to_string(a);
     case Op::LOAD_GLOBAL: case Op::STORE_GLOBAL: {
       for (const ParamInfo& pi : p.params)

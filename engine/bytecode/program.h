@@ -49,6 +49,11 @@ enum class AccKind : uint32_t { kAny = 0, kAll = 1, kNone = 2, kCount = 3 };
 // the whole string undefined.
 constexpr uint32_t kInterpDisplay = 1u << 23;
 
+// EDGES flags: which end of the edge matches the id, and whether the kind
+// operand filters (without it the kind slot holds a null placeholder).
+constexpr uint32_t kEdgesTo = 1;
+constexpr uint32_t kEdgesKind = 2;
+
 // REPORT flags.
 enum ReportFlags : uint32_t {
   kReportPlacePair = 1,   // place is (container, key) on the stack

@@ -95,6 +95,9 @@ class ChunkVerifier {
       case Op::CALL_FN:
         if (a >= p_.chunks.size() || p_.chunks[a].num_params != extra(1)) fail(pc, "bad function call");
         break;
+      case Op::EDGES:
+        if (a > (kEdgesTo | kEdgesKind)) fail(pc, "bad edges flags " + std::to_string(a));
+        break;
       case Op::REPORT:
         if (a & 8) slot(pc, extra(1), 2);
         break;

@@ -166,7 +166,7 @@ void Checker::declare(Module& m) {
   }
   for (FnDecl& d : m.fns) {
     if (dup(d.name, d.range)) continue;
-    if (builtins_.find(d.name) != nullptr)
+    if (builtins_.find(d.name) != nullptr || d.name == "edges_from" || d.name == "edges_to")
       diags_.warning(d.range, "function '" + d.name + "' hides the builtin of the same name in this package");
     p.fns[d.name] = &d;
     node_names_[&d] = m.package + "." + d.name;
@@ -545,6 +545,21 @@ Info Checker::infer_call(Expr& e) {
     deps_[owner_].push_back({f, e.range});
     e.text = node_names_[f];
     return {};
+  }
+  if (name == "edges_from" || name == "edges_to") {
+    // Graph navigation: needs the document's edge index, so a special form
+    // like resource(), not a builtin.
+    if (e.kids.size() != 1 && e.kids.size() != 2) {
+      diags_.error(e.range, name + "() takes 1 or 2 arguments (id, optional kind), got " + std::to_string(e.kids.size()));
+    } else {
+      static const char* kParams[] = {"id", "kind"};
+      for (size_t i = 0; i < e.kids.size(); ++i)
+        if (known(args[i].type) && args[i].type != Type::kString)
+          diags_.error(e.kids[i]->range, name + "(): argument '" + kParams[i] + "' must be string, got " +
+                                             std::string(type_name(args[i].type)));
+    }
+    e.ref = name == "edges_from" ? RefKind::kEdgesFrom : RefKind::kEdgesTo;
+    return {Type::kList};
   }
   if (name == "resource" || name == "resources") {
     if (e.kids.size() != 1) diags_.error(e.range, name + "() takes 1 argument, got " + std::to_string(e.kids.size()));

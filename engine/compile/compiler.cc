@@ -261,6 +261,16 @@ void Compiler::call(const Expr& e) {
     case RefKind::kResources:
       emit(Op::RESOURCES, string_constant(e.kids[0]->text), r);
       return;
+    case RefKind::kEdgesFrom:
+    case RefKind::kEdgesTo: {
+      // Always two operands: the kind, or a null placeholder the VM ignores.
+      expr(*e.kids[0]);
+      bool with_kind = e.kids.size() == 2;
+      if (with_kind) expr(*e.kids[1]);
+      else emit(Op::NULL_, 0, r);
+      emit(Op::EDGES, (e.ref == RefKind::kEdgesTo ? kEdgesTo : 0u) | (with_kind ? kEdgesKind : 0u), r);
+      return;
+    }
     case RefKind::kFunction: {
       for (auto& k : e.kids) expr(*k);
       emit(Op::CALL_FN, fn_index_.at(e.text), r);

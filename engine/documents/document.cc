@@ -81,6 +81,11 @@ const std::vector<uint32_t>* Document::resources_of_type(std::string_view type) 
   return it == by_type_.end() ? nullptr : &it->second;
 }
 
+Value Document::edges_at(EdgeEnd end, std::string_view id, const std::string_view* kind) const {
+  std::call_once(edges_once_, [this] { edge_index_ = std::make_unique<EdgeIndex>(root_); });
+  return edge_index_->lookup(end, id, kind);
+}
+
 void Document::build_parent_index() const {
   // Iterative walk: documents may be deep (the reader allows 512 levels).
   std::vector<Value> stack{root_};

@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "documents/edge_index.h"
 #include "documents/json_reader.h"
 #include "value/arena.h"
 #include "value/value.h"
@@ -76,6 +77,12 @@ class Document {
   const std::vector<uint32_t>* resources_of_type(std::string_view type) const;
   size_t bytes_in_memory() const { return arena_.bytes_reserved() + text_.capacity(); }
 
+  // The edges of the document's graph whose `from` (kFrom) or `to` (kTo) is
+  // `id`, of `kind` when it is not null, in document order (see EdgeIndex);
+  // the empty list when there are none. The index is built on first use,
+  // once, whichever thread asks first; answers allocate nothing.
+  Value edges_at(EdgeEnd end, std::string_view id, const std::string_view* kind) const;
+
   // JSON pointer (RFC 6901) of a container of this document, found through
   // a parent index built on first use; nullopt for values not in it.
   std::optional<std::string> pointer_of(const void* identity) const;
@@ -106,6 +113,8 @@ class Document {
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_type_;
   mutable std::once_flag parents_once_;
   mutable absl::flat_hash_map<const void*, ParentLink> parents_;
+  mutable std::once_flag edges_once_;
+  mutable std::unique_ptr<EdgeIndex> edge_index_;
   mutable std::once_flag lines_once_;
   mutable std::vector<uint32_t> line_starts_;
 };

@@ -1,6 +1,8 @@
 // JSON report: every finding with the fields of the vocabulary (rule_id,
 // severity, category, message, subject, path, location) plus file, snippet,
 // fingerprint and suppression; per-file status; skipped files; notices.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "report/writers.h"
@@ -64,6 +66,16 @@ std::string write_json(const ScanResult& result) {
               {"skipped", result.skipped},
               {"notices", std::move(notices)},
               {"rules", std::move(rules)}};
+  if (!result.costs.empty()) {
+    // --stats: every rule and constant, costliest first.
+    std::vector<RuleCost> costs = result.costs;
+    std::stable_sort(costs.begin(), costs.end(), [](const RuleCost& a, const RuleCost& b) { return a.instructions > b.instructions; });
+    json entries = json::array();
+    for (const RuleCost& c : costs)
+      entries.push_back({{"name", c.name}, {"instructions", c.instructions}, {"millis", static_cast<double>(c.nanos) / 1e6},
+                         {"runs", c.runs}, {"findings", c.findings}, {"unknown", c.unknown}});
+    out["stats"] = {{"costs", std::move(entries)}};
+  }
   return out.dump(2) + "\n";
 }
 

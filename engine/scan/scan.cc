@@ -188,6 +188,7 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
     std::vector<SuppressionEntry> entries = read_suppressions(text, path, loaded->format, &result.notices);
 
     EvalResult evaluated = evaluator->evaluate(*loaded->document);
+    if (eval.collect_costs) add_costs(result.costs, evaluated.costs);
     if (!evaluated.ok()) {
       // A budget stopped the evaluation: the findings so far are not the
       // whole truth, so the file is an error, not a partial clean result.

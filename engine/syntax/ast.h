@@ -45,7 +45,7 @@ enum class BinOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, k
 enum class Quant : uint8_t { kAny, kAll, kNone, kCount };
 
 // What a name resolved to (filled by the checker).
-enum class RefKind : uint8_t { kUnresolved, kLocal, kGlobal, kInput, kFunction, kBuiltin, kResource, kResources };
+enum class RefKind : uint8_t { kUnresolved, kLocal, kGlobal, kInput, kFunction, kBuiltin, kResource, kResources, kEdgesFrom, kEdgesTo };
 
 struct Expr {
   ExprKind kind;

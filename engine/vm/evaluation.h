@@ -27,6 +27,8 @@ struct EvalOptions {
   int64_t now = 0;  // evaluation date, Unix seconds UTC
   Budgets budgets;
   bool report_unknown = false;
+  // Fill EvalResult::costs (`--stats`): a clock read per rule run.
+  bool collect_costs = false;
 };
 
 enum class Outcome { kFail, kUnknown, kError };
@@ -43,11 +45,27 @@ struct Finding {
   std::string policy_location;  // file:line:col of the policy code that decided
 };
 
+// What one rule, or one document-dependent constant, cost on a document.
+// A constant's cost is paid once per document, before any rule runs, and
+// includes the functions it calls; a rule's includes its functions too.
+struct RuleCost {
+  std::string name;           // the rule id, or "let NAME (file:line)" for a constant
+  uint64_t instructions = 0;  // VM instructions executed
+  uint64_t nanos = 0;         // wall time
+  uint64_t runs = 0;          // resources the rule ran on (1 for a document rule or a constant)
+  size_t findings = 0;        // FAIL findings reported
+  size_t unknown = 0;         // UNKNOWN outcomes
+};
+
+// Adds `more` into `into`, entry by name (new names are appended).
+void add_costs(std::vector<RuleCost>& into, const std::vector<RuleCost>& more);
+
 struct EvalResult {
   std::vector<Finding> findings;  // sorted: rule id, subject, path
   std::vector<std::string> errors;  // evaluation stopped (budget exceeded)
   size_t unknown_count = 0;         // UNKNOWN outcomes, reported or not
   uint64_t instructions = 0;
+  std::vector<RuleCost> costs;  // with EvalOptions::collect_costs: every rule, then every constant
   bool ok() const { return errors.empty(); }
 };
 

@@ -1,6 +1,8 @@
 // Turning decisions into outcomes: FAIL findings from REPORT, UNKNOWN and
 // ERROR outcomes from WHERE/FOR_CHECK, with the JSON pointer, subject,
 // document location and policy position each one carries.
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "value/build.h"
@@ -35,6 +37,21 @@ std::string Vm::policy_position(uint32_t chunk, uint32_t pc) const {
   const SourceFile& f = p_.sources->file(r.file);
   LineCol lc = f.line_col(r.begin);
   return f.name() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column);
+}
+
+// "NAME (file:line)" of the constant whose declaration starts at the
+// instruction's position (`let NAME = ...`).
+std::string Vm::constant_name(uint32_t chunk, uint32_t pc) const {
+  const Chunk& c = p_.chunks[chunk];
+  if (pc >= c.ranges.size() || c.ranges[pc].file >= p_.sources->size()) return "?";
+  SourceRange r = c.ranges[pc];
+  const SourceFile& f = p_.sources->file(r.file);
+  std::string_view text = std::string_view(f.text()).substr(std::min<size_t>(r.begin, f.text().size()));
+  if (text.starts_with("let")) text.remove_prefix(3);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  size_t n = 0;
+  while (n < text.size() && (std::isalnum(static_cast<unsigned char>(text[n])) || text[n] == '_')) ++n;
+  return std::string(text.substr(0, n)) + " (" + f.name() + ":" + std::to_string(f.line_col(r.begin).line) + ")";
 }
 
 // Most paths lie inside the resource the rule selected: search that small

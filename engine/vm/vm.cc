@@ -100,7 +100,11 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
       case Op::LOAD: PUSH(locals[a]); ++pc; break;
       case Op::STORE: locals[a] = POP(); ++pc; break;
       case Op::LOAD_GLOBAL: PUSH(globals_[a]); ++pc; break;
-      case Op::STORE_GLOBAL: globals_[a] = POP(); ++pc; break;
+      case Op::STORE_GLOBAL:
+        globals_[a] = POP();
+        if (options_.collect_costs) note_constant_cost(chunk_index, pc);
+        ++pc;
+        break;
       case Op::INPUT: PUSH(doc_->root()); ++pc; break;
       case Op::POP: --sp; ++pc; break;
       case Op::FIELD: {
@@ -145,6 +149,25 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         break;
       }
       case Op::RESOURCES: PUSH(resources_of(p_.constants[a].as_string())); ++pc; break;
+      case Op::EDGES: {
+        // Strict like a builtin: an undefined id or kind is the result
+        // (error first, then unknown, then missing).
+        Value kind = POP();
+        Value& id = TOP();
+        const char* fn = (a & kEdgesTo) ? "edges_to" : "edges_from";
+        bool with_kind = (a & kEdgesKind) != 0;
+        if (id.is_undefined() || (with_kind && kind.is_undefined())) {
+          id = with_kind ? propagate(id, kind) : id;
+          ++pc;
+          break;
+        }
+        if (!id.is_string()) { id = ERR("type_error", std::string(fn) + "() takes a string id, got " + describe(id)); ++pc; break; }
+        if (with_kind && !kind.is_string()) { id = ERR("type_error", std::string(fn) + "() takes a string kind, got " + describe(kind)); ++pc; break; }
+        std::string_view kind_text = with_kind ? kind.as_string() : std::string_view();
+        id = doc_->edges_at((a & kEdgesTo) ? EdgeEnd::kTo : EdgeEnd::kFrom, id.as_string(), with_kind ? &kind_text : nullptr);
+        ++pc;
+        break;
+      }
       case Op::NEG: {
         Value& x = TOP();
         if (x.is_int()) {
@@ -557,6 +580,20 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
 #undef ERR
 }
 
+void Vm::note_constant_cost(uint32_t chunk, uint32_t pc) {
+  // The init chunk computes the constants one after the other, each ending
+  // in its STORE_GLOBAL, whose position is the `let` declaration.
+  RuleCost c;
+  c.name = "let " + constant_name(chunk, pc);
+  c.instructions = constant_mark_budget_ - budget_left_;
+  auto now = std::chrono::steady_clock::now();
+  c.nanos = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - constant_mark_time_).count());
+  c.runs = 1;
+  costs_.push_back(std::move(c));
+  constant_mark_budget_ = budget_left_;
+  constant_mark_time_ = now;
+}
+
 void Vm::run_rule(uint32_t rule, Value resource, Value id) {
   current_rule_ = rule;
   const RuleInfo& info = p_.rules[rule];
@@ -569,8 +606,16 @@ void Vm::run_rule(uint32_t rule, Value resource, Value id) {
   }
   rule_locals_ = locals;
   fetched_.clear();
+  const uint64_t budget_before = budget_left_;
+  const auto started = options_.collect_costs ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   try {
     run(info.chunk, locals, false);
+    if (options_.collect_costs) {
+      RuleCost& c = costs_[rule];
+      c.instructions += budget_before - budget_left_;
+      c.nanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
+      ++c.runs;
+    }
   } catch (const MemoryBudgetExceeded&) {
     arena_.reset();
     builder_depth_ = 0;
@@ -603,6 +648,12 @@ EvalResult Vm::evaluate(const Document& doc) {
     arena_ptr_ = &globals_arena_;
     ctx_ptr_ = &globals_ctx_;
     in_init_ = true;
+    if (options_.collect_costs) {
+      costs_.assign(p_.rules.size(), RuleCost{});
+      for (size_t i = 0; i < p_.rules.size(); ++i) costs_[i].name = p_.rules[i].id;
+      constant_mark_budget_ = budget_left_;
+      constant_mark_time_ = std::chrono::steady_clock::now();
+    }
     try {
       run(p_.init_chunk, stack_.data(), true);
     } catch (const MemoryBudgetExceeded&) {
@@ -650,6 +701,18 @@ EvalResult Vm::evaluate(const Document& doc) {
            (!x.path.empty() || !x.subject.empty() || x.message == y.message);
   });
   findings_.erase(last, findings_.end());
+  if (options_.collect_costs) {
+    absl::flat_hash_map<std::string_view, size_t> by_id;
+    for (size_t i = 0; i < p_.rules.size(); ++i) by_id.emplace(p_.rules[i].id, i);
+    for (const Finding& f : findings_) {
+      auto it = by_id.find(f.rule_id);
+      if (it == by_id.end()) continue;
+      if (f.outcome == Outcome::kFail) ++costs_[it->second].findings;
+      else if (f.outcome == Outcome::kUnknown) ++costs_[it->second].unknown;
+    }
+    result.costs = std::move(costs_);
+    costs_ = {};
+  }
   result.findings = std::move(findings_);
   findings_ = {};
   result.unknown_count = unknown_count_;

@@ -35,6 +35,8 @@ class Vm {
 
   Value run(uint32_t chunk, Value* locals, bool clear_locals);
   void run_rule(uint32_t rule, Value resource, Value id);
+  void note_constant_cost(uint32_t chunk, uint32_t pc);
+  std::string constant_name(uint32_t chunk, uint32_t pc) const;
   void record(Outcome outcome, const Value& why, uint32_t pc_chunk, uint32_t pc, Value* locals);
   void report(uint32_t flags, uint32_t iter_slot, uint32_t chunk, uint32_t pc, Value* locals, Value*& sp);
   std::string path_of_place(const Value& container, const Value& key) const;
@@ -79,6 +81,11 @@ class Vm {
   std::vector<std::pair<Value, Value>> fetched_;  // (resource, id) read by resource() in this run
   std::vector<std::pair<std::string, Value>> resources_cache_;
   std::vector<Finding> findings_;
+  // EvalOptions::collect_costs: one entry per rule (by index), then one per
+  // constant as the init chunk computes it, from these marks.
+  std::vector<RuleCost> costs_;
+  uint64_t constant_mark_budget_ = 0;
+  std::chrono::steady_clock::time_point constant_mark_time_;
   size_t unknown_count_ = 0;
 };
 

@@ -50,6 +50,7 @@ TEST(Verify, RejectsMalformedChunks) {
       {"truncated instruction", {encode(Op::HALT), encode(Op::CALL, 0)}, 0, "past the end"},
       {"no terminator", {encode(Op::NULL_)}, 0, "does not end"},
       {"invalid opcode", {0xff, encode(Op::HALT)}, 0, "invalid opcode"},
+      {"unknown edges flags", {encode(Op::NULL_), encode(Op::NULL_), encode(Op::EDGES, 4), encode(Op::HALT)}, 0, "bad edges flags 4"},
   };
   for (const BadCase& c : cases) {
     moat::Program p;

@@ -86,6 +86,9 @@ struct ScanResult {
   std::vector<std::string> skipped;    // files looked at that are not templates
   std::vector<ScanNotice> notices;     // suppressions without a reason, unreadable paths, ...
   std::vector<RuleSummary> rules;      // the rules evaluated (after select/skip)
+  // With options.eval.collect_costs: per rule and constant, summed over the
+  // files (every rule runs; select/skip only filter what is reported).
+  std::vector<RuleCost> costs;
   int64_t now = 0;
   std::string tool_version;
   size_t error_count() const;
