@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,14 @@ struct ParamInfo {
   uint32_t global = 0;
 };
 
+// What the compiler passed to a builtin's `prepare` for one `prepared`
+// entry, so a serialized program can rebuild the state (an RE2, a signature
+// set) at load instead of storing it. Values live in the program arena.
+struct PreparedCall {
+  uint32_t builtin = 0;                   // index in Program::builtins
+  std::vector<std::optional<Value>> args;  // nullopt: the argument was not a constant
+};
+
 struct Program {
   std::shared_ptr<const SourceSet> sources;
   Arena arena;  // constants
@@ -102,6 +111,7 @@ struct Program {
   uint32_t num_globals = 0;
   uint32_t init_chunk = 0;
   std::vector<std::shared_ptr<const void>> prepared;
+  std::vector<PreparedCall> prepared_calls;  // parallel to `prepared`
   BuiltinRegistry builtins;
   // Resource type -> rules selecting it, in rule order.
   absl::flat_hash_map<std::string, std::vector<uint32_t>> rules_by_type;

@@ -297,6 +297,10 @@ void Compiler::call(const Expr& e) {
         }
         if (state) {
           p_.prepared.push_back(std::move(state));
+          PreparedCall& site = p_.prepared_calls.emplace_back();
+          site.builtin = static_cast<uint32_t>(e.slot);
+          for (size_t i = 0; i < e.kids.size(); ++i)
+            site.args.push_back(ptrs[i] ? std::optional<Value>(consts[i]) : std::nullopt);
           prepared = static_cast<uint32_t>(p_.prepared.size());
         }
       }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,24 @@ namespace moat {
 struct CompileOptions {
   ParseLimits limits;
   std::shared_ptr<const Schema> schema;  // optional: enables field warnings
+  // When the sources are exactly the bundled library (add_bundled_library()
+  // and nothing else, no schema), load the bytecode compiled into the binary
+  // at build time instead of parsing (library/precompiled.h). false, or the
+  // environment variable MOAT_NO_PRECOMPILED=1, always compiles the sources.
+  bool use_precompiled_library = true;
+  // Tests: bytes to load instead of the binary's precompiled library.
+  std::optional<std::string> precompiled_library_override;
 };
 
 struct CompileResult {
   std::shared_ptr<const Program> program;  // null when there are errors
   Diagnostics diagnostics;
   std::shared_ptr<const SourceSet> sources;
+  // The program was loaded from the precompiled bundled library.
+  bool precompiled = false;
+  // Why the precompiled library was not used although it applied (a stale
+  // or damaged blob); the sources were compiled instead.
+  std::string precompiled_fallback;
   bool ok() const { return program != nullptr && !diagnostics.has_errors(); }
   std::string format_diagnostics() const;
 };
@@ -59,8 +72,12 @@ class Engine {
   CompileResult compile() const;
 
  private:
+  // Loads the precompiled bundled library, or says why it cannot.
+  absl::StatusOr<CompileResult> load_precompiled(std::shared_ptr<const SourceSet> sources) const;
+
   CompileOptions options_;
   std::vector<std::pair<std::string, std::string>> sources_;
+  bool bundled_only_ = false;  // sources_ is exactly what add_bundled_library() added
 };
 
 class Vm;
