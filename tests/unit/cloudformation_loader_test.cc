@@ -313,6 +313,84 @@ TEST(CloudFormationLoader, DetectsFormats) {
 using testing_golden::read_file;
 
 // Golden normalized documents of the fixtures (MOAT_UPDATE_GOLDEN=1 rewrites them).
+TEST(CloudFormationLoader, OutputsAndResourceAttributes) {
+  LoadedDocument d = load(R"(AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Keep: {Type: String, Default: Retain}
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Data:
+    Type: AWS::S3::Bucket
+    DeletionPolicy: !Ref Keep
+    UpdateReplacePolicy: Snapshot
+    Metadata:
+      cfn_nag: {rules_to_suppress: [{id: W35, reason: "!Ref is kept as written"}]}
+      Origin: !Ref AWS::Region
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12}
+Outputs:
+  BucketArn:
+    Description: !Sub "bucket of ${AWS::StackName}"
+    Value: !GetAtt Data.Arn
+    Export: {Name: !Sub "${AWS::StackName}-data"}
+  FnName:
+    Value: !Ref Fn
+    Condition: Never
+  Literal:
+    Value: hello
+)");
+  EXPECT_EQ(res(d, "Data", "deletion_policy"), "\"Retain\"");
+  EXPECT_EQ(res(d, "Data", "update_replace_policy"), "\"Snapshot\"");
+  // Metadata as written: intrinsics stay long-form, not resolved.
+  EXPECT_EQ(res(d, "Data", "metadata"),
+            R"({"cfn_nag":{"rules_to_suppress":[{"id":"W35","reason":"!Ref is kept as written"}]},"Origin":{"Ref":"AWS::Region"}})");
+  EXPECT_EQ(res(d, "Fn", "deletion_policy"), "null");
+  // Outputs: references to resources become ids; what only deployment knows stays unknown.
+  EXPECT_EQ(json_at(d, {"outputs", "BucketArn", "value"}), "\"Data\"");
+  EXPECT_TRUE(at(d.document->root(), {"outputs", "BucketArn", "export_name"}).is_unknown());
+  EXPECT_NE(json_at(d, {"outputs", "BucketArn", "export_name"}).find("${AWS::StackName}-data"), std::string::npos);
+  EXPECT_TRUE(at(d.document->root(), {"outputs", "BucketArn", "description"}).is_unknown());
+  EXPECT_EQ(json_at(d, {"outputs", "FnName", "value"}), "\"Fn\"");
+  EXPECT_EQ(json_at(d, {"outputs", "FnName", "condition"}), "\"Never\"");
+  EXPECT_EQ(json_at(d, {"outputs", "FnName", "condition_value"}), "false");
+  EXPECT_EQ(json_at(d, {"outputs", "Literal"}), R"({"value":"hello"})");
+  // Outputs reference nothing: no edge from an output.
+  EXPECT_FALSE(has_edge(d, "references", "", "Data"));
+  // Without Outputs, no member.
+  LoadedDocument none = load("Resources:\n  B: {Type: AWS::S3::Bucket}\n");
+  EXPECT_EQ(json_at(none, {"outputs"}), "null");
+}
+
+// SAM: a Function's AssumeRolePolicyDocument is its generated role's trust policy.
+TEST(CloudFormationLoader, SamFunctionAssumeRolePolicyDocument) {
+  LoadedDocument d = load(R"(Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: [sts:AssumeRole, sts:TagSession]
+            Principal: {Service: [lambda.amazonaws.com, edgelambda.amazonaws.com]}
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}
+)");
+  EXPECT_EQ(json_at(d, {"resources", "FnRole", "assume_role_policy", "statements", "0", "actions"}),
+            R"(["sts:AssumeRole","sts:TagSession"])");
+  EXPECT_EQ(json_at(d, {"resources", "FnRole", "assume_role_policy", "statements", "0", "principals", "service"}),
+            R"(["lambda.amazonaws.com","edgelambda.amazonaws.com"])");
+  EXPECT_EQ(json_at(d, {"resources", "PlainRole", "assume_role_policy", "statements", "0", "principals", "service"}),
+            R"(["lambda.amazonaws.com"])");
+}
+
 TEST(CloudFormationLoader, GoldenOutputs) { testing_golden::check_loader_goldens("cloudformation", 2); }
 
 // Every template of the shared corpus loads without crash or hang.

@@ -233,6 +233,33 @@ functions:
   EXPECT_NE(res(d, "HttpApiStage", "access_log"), "null");
 }
 
+TEST(ServerlessLoader, HttpApiCorsInCloudFormationNames) {
+  auto d = load(R"(service: s
+provider:
+  name: aws
+  httpApi:
+    cors:
+      allowedOrigins: [https://app.example.com]
+      allowedHeaders: [Content-Type]
+      allowedMethods: [GET, POST]
+      allowCredentials: true
+      exposedResponseHeaders: [X-Request-Id]
+      maxAge: 600
+functions:
+  a:
+    handler: a.h
+    events:
+      - httpApi: GET /items
+)");
+  EXPECT_EQ(res(d, "HttpApi", "cors"),
+            R"({"allow_origins":["https://app.example.com"],"allow_headers":["Content-Type"],"allow_methods":["GET","POST"],)"
+            R"("allow_credentials":true,"expose_headers":["X-Request-Id"],"max_age":600})");
+  // `cors: true` keeps the Framework's defaults unexpanded: no cors member.
+  auto t = load("service: s\nprovider: {name: aws, httpApi: {cors: true}}\nfunctions:\n  a:\n    handler: a.h\n"
+                "    events:\n      - httpApi: GET /items\n");
+  EXPECT_EQ(res(t, "HttpApi", "cors"), "null");
+}
+
 TEST(ServerlessLoader, QueueStreamTopicBucketEvents) {
   auto d = load(fn(R"(      - s3: photos
       - s3: {bucket: existing-b, event: "s3:ObjectRemoved:*", existing: true}

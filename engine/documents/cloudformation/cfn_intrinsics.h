@@ -58,6 +58,12 @@ class Resolver {
   const RefTarget* reference(const Value& v) const;
   // Resources mentioned inside an unknown built from parts (Fn::Sub, Fn::Join).
   const std::vector<RefTarget>* references_in(const Value& v) const;
+  // The text an unknown stands for, with ${...} for its unknown parts
+  // ("arn:${AWS::Partition}:s3:::${Bucket}/*"), or nullptr.
+  const std::string* placeholder(const Value& v) const {
+    auto it = placeholders_.find(v.identity());
+    return it == placeholders_.end() ? nullptr : &it->second;
+  }
   // Condition value: a bool, or an unknown when it depends on deploy time.
   Value condition(std::string_view name);
 

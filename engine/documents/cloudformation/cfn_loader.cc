@@ -99,6 +99,36 @@ Value parameters_doc(Context& ctx, const Value& params) {
   return out.build(ctx);
 }
 
+// Outputs: id -> {value, export_name, description, condition}, values
+// resolved with references to resources as their ids; null without Outputs.
+Value outputs_doc(Context& ctx, Resolver& resolver, const Value& root) {
+  const Value* outputs = member(root, "Outputs");
+  if (outputs == nullptr || !outputs->is_map()) return Value::null();
+  std::vector<Edge> no_edges;  // an output is not a resource: it references nothing
+  Value empty = make_map(ctx.arena, {});
+  ResourceContext rc(ctx, resolver, no_edges, "", empty, empty);
+  MapBuilder out;
+  for (const Member& m : outputs->as_map()) {
+    std::string id(m.key.as_string());
+    std::string pointer = "/Outputs";
+    append_pointer_token(pointer, id);
+    ctx.current = ctx.member_location(*outputs, id);
+    MapBuilder& b = out.child(id, ctx.current);
+    auto resolved = [&](const Value& v, std::string_view path) { return rc.ids(resolver.resolve(v, cat(pointer, path))); };
+    if (const Value* v = member(m.value, "Value")) b.set("value", resolved(*v, "/Value"), ctx.member_location(m.value, "Value"));
+    if (const Value* e = member(m.value, "Export"))
+      if (const Value* n = member(*e, "Name")) b.set("export_name", resolved(*n, "/Export/Name"), ctx.member_location(*e, "Name"));
+    if (const Value* d = member(m.value, "Description")) b.set("description", resolved(*d, "/Description"), ctx.member_location(m.value, "Description"));
+    if (const Value* c = member(m.value, "Condition"); c && c->is_string()) {
+      b.set("condition", *c, ctx.member_location(m.value, "Condition"));
+      b.set("condition_value", resolver.condition(c->as_string()), ctx.member_location(m.value, "Condition"));
+    }
+  }
+  resolver.take_referenced();
+  resolver.take_dynamic_refs();
+  return out.build(ctx);
+}
+
 }  // namespace
 
 std::vector<LoadedResource> load_resources(Context& ctx, Resolver& resolver, const Value& res_map,
@@ -161,6 +191,14 @@ std::vector<LoadedResource> load_resources(Context& ctx, Resolver& resolver, con
     }
     if (const Value* d = member(m.value, "DependsOn"))
       rc.out.set("depends_on", rc.convert(*d, Conv::kList), ctx.member_location(m.value, "DependsOn"));
+    // Resource attributes beside Properties: the policies resolved (a parameter may
+    // choose them), Metadata as written (cfn-lint/cfn_nag annotations, cfn-init).
+    for (const auto& [attribute, key] : {std::pair<std::string_view, std::string_view>{"DeletionPolicy", "deletion_policy"},
+                                         {"UpdateReplacePolicy", "update_replace_policy"}})
+      if (const Value* v = member(m.value, attribute))
+        rc.out.set(key, rc.ids(resolver.resolve(*v, cat(pointer, "/", attribute))), ctx.member_location(m.value, attribute));
+    if (const Value* v = member(m.value, "Metadata"))
+      rc.out.set("metadata", *v, ctx.member_location(m.value, "Metadata"));
     std::vector<DynamicRef> dyn = resolver.take_dynamic_refs();
     if (!dyn.empty()) {
       std::vector<Value> list;
@@ -236,6 +274,8 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
       }
   }
 
+  Value outputs = outputs_doc(ctx, resolver, root);
+
   // The document.
   std::vector<Member> res_members;
   for (const LoadedResource& l : resources) res_members.push_back(Member{ctx.str(l.id), l.value});
@@ -254,6 +294,8 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
     edge_values.push_back(b.build(ctx));
   }
 
+  append_grant_edges(ctx, resources_map, edges, [&](const Value& v) { return resolver.placeholder(v); }, edge_values);
+
   std::vector<Value> warning_values;
   for (const TemplateWarning& w : ctx.warnings) {
     MapBuilder b;
@@ -270,6 +312,7 @@ absl::StatusOr<LoadedDocument> load_cloudformation(std::string text, std::string
   doc.set("parameters", parameters_doc(ctx, resolver.parameters()));
   doc.set("conditions", conditions.build(ctx));
   doc.set("resources", resources_map);
+  if (!outputs.is_null()) doc.set("outputs", outputs, ctx.member_location(root, "Outputs"));
   doc.set("edges", make_list(arena, edge_values));
   doc.set("warnings", make_list(arena, warning_values));
   Value root_value = doc.build(ctx);

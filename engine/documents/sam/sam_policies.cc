@@ -128,7 +128,8 @@ Value function_role(Transform& t, const std::string& fn, const Value& props, std
     write_json(m, key);
     if (seen.insert(key).second) unique.push_back(m);
   }
-  Value assume = t.map(
+  // A Function's AssumeRolePolicyDocument replaces SAM's default trust policy.
+  Value assume = member(props, "AssumeRolePolicyDocument") ? *member(props, "AssumeRolePolicyDocument") : t.map(
       {{"Version", t.str("2012-10-17")},
        {"Statement", t.list({t.map({{"Action", t.list({t.str("sts:AssumeRole")})},
                                     {"Effect", t.str("Allow")},

@@ -10,6 +10,30 @@ namespace moat::sls {
 using cfn::cat;
 using cfn::member;
 
+namespace {
+
+// provider.httpApi.cors (a map) in CloudFormation's CorsConfiguration names,
+// as the Framework writes it, so the API's `cors` reads as SAM's and
+// CloudFormation's. `cors: true` (the Framework's defaults) is not expanded.
+Value http_api_cors(Compiler& c) {
+  const Value* cors = c.provider("httpApi.cors");
+  if (cors == nullptr || !cors->is_map()) return Value();
+  constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"allowedOrigins", "AllowOrigins"},     {"allowedHeaders", "AllowHeaders"},
+      {"allowedMethods", "AllowMethods"},     {"allowCredentials", "AllowCredentials"},
+      {"exposedResponseHeaders", "ExposeHeaders"}, {"maxAge", "MaxAge"}};
+  std::vector<std::pair<std::string, Value>> out;
+  for (const Member& m : cors->as_map()) {
+    std::string name(m.key.as_string());
+    for (const auto& [framework, cloudformation] : kNames)
+      if (name == framework) name = std::string(cloudformation);
+    out.emplace_back(std::move(name), m.value);
+  }
+  return c.map(out);
+}
+
+}  // namespace
+
 void EventCompiler::http() {
   std::string method = "ANY", path = "/";
   Value authorizer;
@@ -155,9 +179,7 @@ void EventCompiler::http_api() {
                {"ProtocolType", c.str("HTTP")},
                {"DisableExecuteApiEndpoint",
                 c.provider("httpApi.disableDefaultEndpoint") ? *c.provider("httpApi.disableDefaultEndpoint") : Value()},
-               {"CorsConfiguration", c.provider("httpApi.cors") && c.provider("httpApi.cors")->is_map()
-                                         ? *c.provider("httpApi.cors")
-                                         : Value()}}));
+               {"CorsConfiguration", http_api_cors(c)}}));
     g.native_type = "serverless.provider.httpApi";
     g.location = loc;
     g.pointer = pointer;

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "documents/cloudformation/cfn_loader.h"
 #include "documents/cloudformation/cfn_parse.h"
+#include "documents/grants.h"
 #include "documents/serverless/sls_compile.h"
 #include "documents/serverless/sls_variables.h"
 
@@ -171,6 +172,8 @@ absl::StatusOr<LoadedDocument> load_serverless(std::string text, std::string nam
     for (const auto& [k, v] : e.extra) b.set(k, v);
     edge_values.push_back(b.build(ctx));
   }
+
+  append_grant_edges(ctx, resources_map, edges, [&](const Value& v) { return resolver.placeholder(v); }, edge_values);
 
   cfn::MapBuilder doc;
   doc.set("format", Value::string("moat/1"));

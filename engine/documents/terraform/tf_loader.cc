@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "documents/cloudformation/cfn_loader.h"
+#include "documents/grants.h"
 #include "documents/terraform/tf_plan.h"
 
 namespace moat::tf {
@@ -152,6 +153,8 @@ absl::StatusOr<LoadedDocument> load_terraform_plan(std::string text, std::string
     for (const auto& [k, v] : e.extra) b.set(k, v);
     edge_values.push_back(b.build(ctx));
   }
+  append_grant_edges(ctx, resources_map, edges, [&](const Value& v) { return resolver.placeholder(v); }, edge_values);
+
   std::vector<Value> warning_values;
   for (const TemplateWarning& w : ctx.warnings) {
     MapBuilder b;
