@@ -284,7 +284,7 @@ TEST(SamTransform, UnsupportedTypesWarn) {
   auto d = load(R"(Transform: AWS::Serverless-2016-10-31
 Resources:
   C:
-    Type: AWS::Serverless::Connector
+    Type: AWS::Serverless::Unheard
     Properties: {}
 )");
   ASSERT_FALSE(d.warnings.empty());

@@ -18,7 +18,7 @@ namespace {
 const absl::flat_hash_map<std::string, TypeSpec>& type_table() {
   static const auto* table = [] {
     auto* t = new absl::flat_hash_map<std::string, TypeSpec>();
-    for (auto group : {lambda_types(), iam_types(), storage_types(), api_types(), other_types()})
+    for (auto group : {lambda_types(), iam_types(), storage_types(), api_types(), other_types(), appsync_types()})
       for (const TypeSpec& s : group) (*t)[std::string(s.native_type)] = s;
     return t;
   }();

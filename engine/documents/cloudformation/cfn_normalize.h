@@ -96,6 +96,7 @@ std::vector<TypeSpec> iam_types();
 std::vector<TypeSpec> storage_types();   // S3, SQS, SNS
 std::vector<TypeSpec> api_types();       // API Gateway v1 and v2
 std::vector<TypeSpec> other_types();     // logs, DynamoDB, Kinesis, events, KMS, secrets, SSM, Cognito, ...
+std::vector<TypeSpec> appsync_types();   // AppSync GraphQL APIs, data sources, resolvers, ...
 
 // Lambda function ARNs/names in FunctionName-style properties.
 inline constexpr std::array<std::string_view, 4> kFunctionTypes = {

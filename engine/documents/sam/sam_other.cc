@@ -30,12 +30,16 @@ Value tag_list(Transform& t, const Value* tags, std::string_view created_by) {
   return out.empty() ? Value() : t.list(out);
 }
 
+}  // namespace
+
 Value assume_role(Transform& t, std::string_view service) {
   return t.map({{"Version", t.str("2012-10-17")},
                 {"Statement", t.list({t.map({{"Action", t.list({t.str("sts:AssumeRole")})},
                                              {"Effect", t.str("Allow")},
                                              {"Principal", t.map({{"Service", t.list({t.str(service)})}})}})})}});
 }
+
+namespace {
 
 // A role that lets `service` start executions of state machine `sm`.
 std::string start_execution_role(Transform& t, const Event& e, std::string_view service) {

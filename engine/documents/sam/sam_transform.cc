@@ -120,6 +120,13 @@ Value* Transform::changed_resource(std::string_view id) {
   return &(changed_[std::string(id)] = *r);
 }
 
+const Value* Transform::expanded(std::string_view id) const {
+  if (auto it = index_.find(std::string(id)); it != index_.end()) return &generated_[it->second].cfn;
+  if (auto it = changed_.find(std::string(id)); it != changed_.end()) return &it->second;
+  if (template_type(id).starts_with("AWS::Serverless::")) return nullptr;
+  return template_resource(id);
+}
+
 Location Transform::location_of(std::string_view sam_id) const {
   return template_resources_ ? ctx.member_location(*template_resources_, sam_id) : ctx.current;
 }
@@ -216,6 +223,7 @@ void Transform::run() {
     std::string id(m.key.as_string());
     const Value* type = member(m.value, "Type");
     if (type == nullptr || !type->is_string() || !type->as_string().starts_with("AWS::Serverless::")) continue;
+    if (type->as_string() == "AWS::Serverless::Connector") continue;  // last, in expand_connectors
     ctx.current = location_of(id);
     const Value* raw = member(m.value, "Properties");
     Value props = apply_globals(*this, type->as_string(), raw && raw->is_map() ? *raw : make_map(ctx.arena, {}));
@@ -231,6 +239,7 @@ void Transform::run() {
       if (g.derived_from.empty()) g.native = raw ? *raw : make_map(ctx.arena, {});
     }
   }
+  expand_connectors(*this);
 }
 
 void Transform::expand(const std::string& id, std::string_view type, const Value& props) {
@@ -242,6 +251,8 @@ void Transform::expand(const std::string& id, std::string_view type, const Value
   if (type == "AWS::Serverless::StateMachine") return expand_state_machine(*this, id, props);
   if (type == "AWS::Serverless::LayerVersion") return expand_layer(*this, id, props);
   if (type == "AWS::Serverless::Application") return expand_application(*this, id, props);
+  if (type == "AWS::Serverless::GraphQLApi") return expand_graphql_api(*this, id, props);
+  if (type == "AWS::Serverless::CapacityProvider") return expand_capacity_provider(*this, id, props);
   warn(cat("resource ", id, " (", type, "): not expanded by Moat's SAM transform; skipped"), location_of(id));
 }
 

@@ -93,6 +93,10 @@ class Transform {
   const Value* template_resource(std::string_view id) const;
   // Template resource `id` as SAM changed it (S3 notifications), or nullptr.
   Value* changed_resource(std::string_view id);
+  // The CloudFormation resource `id` names once SAM resources are expanded
+  // ({Type, Properties}): a generated resource, or a template resource that
+  // is not a SAM one; nullptr otherwise. What connectors resolve ids against.
+  const Value* expanded(std::string_view id) const;
   Location location_of(std::string_view sam_id) const;
   std::string pointer_of(std::string_view sam_id) const;
   void warn(std::string message, const Location& where) { ctx.warn(std::move(message), where); }
@@ -177,6 +181,30 @@ void expand_simple_table(Transform& t, const std::string& id, const Value& props
 void expand_state_machine(Transform& t, const std::string& id, const Value& props);
 void expand_layer(Transform& t, const std::string& id, const Value& props);
 void expand_application(Transform& t, const std::string& id, const Value& props);
+// AppSync API, schema, data sources and their roles, functions, resolvers, ... (sam_graphql.cc).
+void expand_graphql_api(Transform& t, const std::string& id, const Value& props);
+// Lambda capacity provider and its operator role (sam_capacity_provider.cc).
+void expand_capacity_provider(Transform& t, const std::string& id, const Value& props);
+
+// A role's trust policy letting `service` assume it, as SAM writes it (sam_other.cc).
+Value assume_role(Transform& t, std::string_view service);
+
+// Connectors (sam_connectors.cc). A connector's logical id, what its
+// resources derive from (the Connector resource, the resource that embeds
+// it, or the GraphQLApi that made it), where it is, and the resource
+// attributes (Condition, DependsOn) its resources carry.
+struct ConnectorSite {
+  std::string id;
+  std::string from;
+  Location location;
+  std::string pointer;
+  Value attributes;  // a map holding Condition / DependsOn, or null
+};
+// `props`: Source, Destination (a map or a list), Permissions.
+void expand_connector(Transform& t, const ConnectorSite& site, const Value& props);
+// Every AWS::Serverless::Connector and `Connectors` attribute of the
+// template, once everything else is expanded.
+void expand_connectors(Transform& t);
 
 // The function's execution role (sam_policies.cc): AWSLambdaBasicExecutionRole,
 // Policies (managed names/ARNs, inline documents, policy templates), and what
