@@ -26,7 +26,7 @@ namespace {
 
 using testing_golden::read_file;
 
-constexpr double kAgreementFloor = 84.5;
+constexpr double kAgreementFloor = 95.0;
 using IdSet = std::set<std::pair<std::string, std::string>>;
 
 // Ids the translator derives from a hash of the content: compared without it.
@@ -97,15 +97,7 @@ TEST(SamTransformHeavy, AgreesWithTranslatorTestSuite) {
   const std::filesystem::path root =
       std::filesystem::path(MOAT_SOURCE_DIR) / "../shared/corpus/serverless-application-model/tests/translator";
   if (!std::filesystem::exists(root)) GTEST_SKIP() << "no SAM translator tests at " << root;
-  // Types Moat's transform does not expand (docs/documents.md): inputs using them are also
-  // measured apart, so the figure for what the transform covers stays visible.
-  auto out_of_scope = [](const std::string& text) {
-    for (std::string_view marker : {"AWS::Serverless::Connector", "Connectors:", "AWS::Serverless::GraphQLApi",
-                                    "AWS::Serverless::CapacityProvider"})
-      if (text.find(marker) != std::string::npos) return true;
-    return false;
-  };
-  int total = 0, agree = 0, in_scope = 0, in_scope_agree = 0;
+  int total = 0, agree = 0;
   std::vector<std::filesystem::path> inputs;
   for (const auto& entry : std::filesystem::directory_iterator(root / "input"))
     if (entry.path().extension() == ".yaml") inputs.push_back(entry.path());
@@ -116,11 +108,8 @@ TEST(SamTransformHeavy, AgreesWithTranslatorTestSuite) {
     auto a = compare(input, output);
     if (!a) continue;
     ++total;
-    const bool covered = !out_of_scope(read_file(input));
-    in_scope += covered;
     if (a->expected == a->produced) {
       ++agree;
-      in_scope_agree += covered;
       continue;
     }
     IdSet missing, extra;
@@ -133,15 +122,8 @@ TEST(SamTransformHeavy, AgreesWithTranslatorTestSuite) {
   }
   ASSERT_GT(total, 400);
   double share = 100.0 * agree / total;
-  double covered_share = 100.0 * in_scope_agree / in_scope;
-  std::cout << "SAM agreement: " << agree << "/" << total << " inputs (" << share << "%); without Connector, "
-            << "GraphQLApi and CapacityProvider inputs: " << in_scope_agree << "/" << in_scope << " (" << covered_share
-            << "%)\n";
-  // 95% of all inputs needs Connectors, GraphQLApi and CapacityProvider
-  // (not expanded yet); the floor keeps what is reached today, and the
-  // inputs within the transform's scope must agree at 95%.
+  std::cout << "SAM agreement: " << agree << "/" << total << " inputs (" << share << "%)\n";
   EXPECT_GE(share, kAgreementFloor);
-  EXPECT_GE(covered_share, 95.0);
 }
 
 LoadedDocument load(const std::string& text) {
