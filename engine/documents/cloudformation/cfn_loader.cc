@@ -8,8 +8,9 @@
 #include "documents/cloudformation/cfn_intrinsics.h"
 #include "documents/cloudformation/cfn_normalize.h"
 #include "documents/cloudformation/cfn_parse.h"
-#include "documents/sam/sam_transform.h"
+#include "documents/grants.h"
 #include "documents/load_deadline.h"
+#include "documents/sam/sam_transform.h"
 
 namespace moat::cfn {
 
