@@ -134,6 +134,12 @@ TEST(TerraformLoader, IamPolicyStringsBecomeStatements) {
   EXPECT_EQ(res(d, r, {"managed_policy_arns"}),
             R"(["aws_iam_policy.admin","arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"])");
   EXPECT_TRUE(has_edge(d, "attached_to", "aws_iam_policy.admin", r));
+  // ... and the AWS-managed one among them expands to its statements, as in CloudFormation.
+  EXPECT_EQ(res(d, r, {"policies", "1", "name"}), "\"AWSLambdaBasicExecutionRole\"");
+  EXPECT_EQ(res(d, r, {"policies", "1", "managed"}), "true");
+  EXPECT_EQ(res(d, r, {"policies", "1", "statements", "0", "actions"}),
+            R"(["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"])");
+  EXPECT_EQ(res(d, r, {"policies", "2"}), "null");  // the in-plan policy stays a resource of its own
   EXPECT_EQ(res(d, "aws_sqs_queue_policy.jobs", {"statements", "0", "principals"}), "\"*\"");
   EXPECT_EQ(res(d, "aws_sns_topic_policy.events", {"statements", "0", "principals", "aws"}), R"(["*"])");
 }

@@ -89,6 +89,12 @@ bool MapBuilder::has(std::string_view key) const {
   return false;
 }
 
+const Value* MapBuilder::find(std::string_view key) const {
+  for (const Entry& e : entries_)
+    if (e.key == key && !e.child) return &e.value;
+  return nullptr;
+}
+
 Value MapBuilder::build(Context& ctx) const {
   std::vector<Member> members;
   std::vector<const Entry*> placed;

@@ -76,6 +76,8 @@ class MapBuilder {
   void set(std::string_view key, Value v, std::optional<Location> where = std::nullopt);
   MapBuilder& child(std::string_view key, std::optional<Location> where = std::nullopt);
   bool has(std::string_view key) const;
+  // The value set for `key` (not a child map), or nullptr.
+  const Value* find(std::string_view key) const;
   bool empty() const { return entries_.empty(); }
   Value build(Context& ctx) const;
 

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "documents/aws_tables/aws_tables.h"
 #include "documents/cloudformation/cfn_loader.h"
 #include "documents/grants.h"
 #include "documents/terraform/tf_plan.h"
@@ -79,6 +80,37 @@ void apply_contributions(Plan& plan, Context& ctx,
   }
 }
 
+// AWS-managed policies a role, user or group ends up with (its own
+// managed_policy_arns plus every attachment's policy_arn, folded in by
+// apply_contributions) become entries of `policies`, {name, arn, managed:
+// true, statements}, from the compiled table: the same shape CloudFormation
+// and serverless.yml roles get, so statement rules see what
+// AmazonS3FullAccess grants whatever the format.
+void expand_managed_policies(Context& ctx, cfn::ResourceContext& rc) {
+  const Value* arns = rc.out.find("managed_policy_arns");
+  if (arns == nullptr || !arns->is_list()) return;
+  std::vector<Value> policies;
+  if (const Value* own = rc.out.find("policies"); own && own->is_list())
+    policies.assign(own->as_list().begin(), own->as_list().end());
+  const size_t before = policies.size();
+  for (const Value& arn : arns->as_list()) {
+    if (!arn.is_string()) continue;  // unknown after apply, or a policy of the plan (its id)
+    const aws_tables::ManagedPolicy* p = aws_tables::find_managed_policy(arn.as_string());
+    if (p == nullptr || !arn.as_string().starts_with("arn:")) continue;
+    Value statements;
+    if (!read_json(p->statements, ctx.arena, JsonLimits{}, &statements, nullptr)) continue;
+    Member doc_member{ctx.str("Statement"), statements};
+    Value doc = make_map(ctx.arena, std::span<const Member>(&doc_member, 1));
+    cfn::MapBuilder b;
+    b.set("name", ctx.str(p->name));
+    b.set("arn", ctx.str(p->arn));
+    b.set("managed", Value::boolean(true));
+    b.set("statements", rc.statements(doc));
+    policies.push_back(b.build(ctx));
+  }
+  if (policies.size() > before) rc.out.set("policies", make_list(ctx.arena, policies), ctx.current);
+}
+
 }  // namespace
 
 absl::StatusOr<LoadedDocument> load_terraform_plan(std::string text, std::string name,
@@ -131,6 +163,14 @@ absl::StatusOr<LoadedDocument> load_terraform_plan(std::string text, std::string
   }
   ctx.current = Location{name, 1, 1};
   apply_contributions(plan, ctx, outputs);
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    const std::string& native = plan.resources()[i].type;
+    if (native == "aws_iam_role" || native == "aws_iam_user" || native == "aws_iam_group") {
+      ctx.current = plan.resources()[i].location;
+      expand_managed_policies(ctx, *contexts[i]);
+    }
+  }
+  ctx.current = Location{name, 1, 1};
 
   std::vector<Member> res_members;
   std::vector<Value> built;
