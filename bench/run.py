@@ -217,7 +217,9 @@ def main():
             report = json.loads((tmp / "scan.json").read_text())
             label = f"5a. bundled library, `moat scan` of a {n:,}-resource SAM template ≤ 10× `jq empty`"
             if report["summary"]["errors"] or report["summary"]["templates"] != 1:
-                why = "; ".join(x.get("message", "")[:160] for x in report.get("notices", [])[:1])
+                errs = [f["error"] for f in report.get("files", []) if f.get("error")]
+                errs += [x.get("message", "") for x in report.get("notices", []) if x.get("level") == "error"]
+                why = (errs[0].split(": ")[-1] if errs else "no template read")[:160]
                 rows.append((label, f"stopped after {one[1]:.1f} s CPU: {why}", "not met"))
                 continue
             if one[1] > 30:  # one run is enough to judge a slow scan
@@ -267,7 +269,7 @@ def main():
             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, load "
             f"average {' '.join(load)} at the end; {reps} repetition(s), medians.")
     table = [head, "", "| target | measured | status |", "|---|---|---|"]
-    rows.sort(key=lambda r: r[0])  # by target number
+    rows.sort(key=lambda r: r[0].split(" ")[0])  # by target number; stable within one
     table += [f"| {t} | {m} | **{s}** |" for t, m, s in rows]
     text = "\n".join(table)
     print(text)
