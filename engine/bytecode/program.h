@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "builtins/builtin.h"
+#include "bytecode/prepared_slot.h"
 #include "syntax/source.h"
 #include "value/arena.h"
 #include "value/value.h"
@@ -110,7 +111,7 @@ struct Program {
   std::vector<ParamInfo> params;
   uint32_t num_globals = 0;
   uint32_t init_chunk = 0;
-  std::vector<std::shared_ptr<const void>> prepared;
+  std::vector<std::unique_ptr<PreparedSlot>> prepared;
   std::vector<PreparedCall> prepared_calls;  // parallel to `prepared`
   BuiltinRegistry builtins;
   // Resource type -> rules selecting it, in rule order.

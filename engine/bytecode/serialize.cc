@@ -601,15 +601,9 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
       r.fail(std::string(def.name) + " cannot be prepared with " + std::to_string(argc) + " arguments");
       break;
     }
-    std::vector<const Value*> args;
-    for (const std::optional<Value>& a : site.args) args.push_back(a ? &*a : nullptr);
-    std::string error;
-    std::shared_ptr<const void> state = def.prepare(args, &error);
-    if (!error.empty() || !state) {
-      r.fail(std::string(def.name) + "(): " + (error.empty() ? "prepared nothing" : error));
-      break;
-    }
-    p.prepared.push_back(std::move(state));
+    // Prepared on first use (see PreparedSlot): the program was checked
+    // when it was compiled, and a scan needs few of its patterns.
+    p.prepared.push_back(std::make_unique<PreparedSlot>(def.prepare, site.args));
   }
 
   r.set_context("rules_by_type");

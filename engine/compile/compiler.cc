@@ -296,7 +296,7 @@ void Compiler::call(const Expr& e) {
           diags_.error(at, std::string(def.name) + "(): " + error);
         }
         if (state) {
-          p_.prepared.push_back(std::move(state));
+          p_.prepared.push_back(std::make_unique<PreparedSlot>(std::move(state)));
           PreparedCall& site = p_.prepared_calls.emplace_back();
           site.builtin = static_cast<uint32_t>(e.slot);
           for (size_t i = 0; i < e.kids.size(); ++i)

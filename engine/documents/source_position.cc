@@ -146,6 +146,11 @@ SourcePosition LineIndex::at(uint64_t offset) const {
   return make_position(line, offset, line_starts_[line - 1]);
 }
 
+std::optional<uint64_t> LineIndex::line_start(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return std::nullopt;
+  return line_starts_[line - 1];
+}
+
 std::optional<uint64_t> find_member_offset(std::string_view text, uint64_t object_offset,
                                            std::string_view key) {
   Skimmer s(text, object_offset);

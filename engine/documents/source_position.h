@@ -33,6 +33,9 @@ class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
   SourcePosition at(uint64_t offset) const;
+  // Byte offset where 1-based `line` starts (after the BOM on line 1), or
+  // nullopt past the last line: for quoting a reported line.
+  std::optional<uint64_t> line_start(uint32_t line) const;
 
  private:
   std::vector<uint64_t> line_starts_;

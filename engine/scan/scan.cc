@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
+#include "documents/source_position.h"
 #include "documents/template_loader.h"
 #include "library/policy_files.h"
 #include "scan/discover.h"
@@ -65,17 +66,14 @@ std::string read_text(const std::string& path, size_t limit, std::string* error)
   return std::move(ss).str();
 }
 
-// The source line a finding points at, trimmed to a readable width.
-std::string snippet_of(std::string_view text, uint32_t line) {
-  if (line == 0) return {};
-  size_t start = 0;
-  for (uint32_t l = 1; l < line; ++l) {
-    start = text.find('\n', start);
-    if (start == std::string_view::npos) return {};
-    ++start;
-  }
-  size_t end = text.find('\n', start);
-  std::string out(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+// The source line a finding points at, trimmed to a readable width. The
+// line index is built by the caller once per file: finding the line by
+// scanning from the top made a scan with many findings quadratic.
+std::string snippet_of(std::string_view text, const LineIndex& lines, uint32_t line) {
+  std::optional<uint64_t> start = lines.line_start(line);
+  if (!start) return {};
+  size_t end = text.find('\n', *start);
+  std::string out(text.substr(*start, end == std::string_view::npos ? std::string_view::npos : end - *start));
   if (!out.empty() && out.back() == '\r') out.pop_back();
   if (out.size() > 200) out = out.substr(0, 197) + "...";
   return out;
@@ -194,6 +192,7 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
       // whole truth, so the file is an error, not a partial clean result.
       file.error = path + ": evaluation stopped: " + evaluated.errors.front();
     }
+    std::optional<LineIndex> lines;  // built on the first finding with a location
     for (Finding& f : evaluated.findings) {
       auto rule = rules_by_id.find(f.rule_id);
       if (rule != rules_by_id.end() && !filter.keeps(*rule->second)) continue;
@@ -202,7 +201,8 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
         if (!options.eval.report_unknown) continue;
       }
       ScanFinding sf;
-      sf.snippet = f.location ? snippet_of(text, f.location->line) : std::string();
+      if (f.location && !lines) lines.emplace(text);
+      sf.snippet = f.location ? snippet_of(text, *lines, f.location->line) : std::string();
       sf.fingerprint = fingerprint(f, path);
       if (f.outcome == Outcome::kFail) {
         sf.suppression = match_suppression(entries, f, resource_line(*loaded->document, f.subject));

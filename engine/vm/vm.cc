@@ -525,7 +525,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
           if (bad.is_undefined()) { result = bad; called = true; }
         }
         if (!called) {
-          ctx.set_prepared(prep ? p_.prepared[prep - 1].get() : nullptr);
+          ctx.set_prepared(prep ? p_.prepared[prep - 1]->get() : nullptr);
           result = def.fn(ctx, std::span<const Value>(args, nargs));
         }
         sp = args;

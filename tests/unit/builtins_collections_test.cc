@@ -50,6 +50,15 @@ TEST(CollectionBuiltins, Table) {
       {"unique", {R"("aa")"}, "!type_error"},
       {"unique", {"?missing"}, "?missing"},
 
+      {"group", {R"([["a", 1], ["b", 2], ["a", 3]])"}, R"({"a": [1, 3], "b": [2]})"},
+      {"group", {R"([["b", {"x": 1}], ["a", null], ["b", [2]]])"}, R"({"b": [{"x": 1}, [2]], "a": [null]})"},
+      {"group", {"[]"}, "{}"},
+      {"group", {R"([[1, "a"]])"}, "!type_error"},
+      {"group", {R"([["a", 1, 2]])"}, "!type_error"},
+      {"group", {R"(["a"])"}, "!type_error"},
+      {"group", {R"({"a": 1})"}, "!type_error"},
+      {"group", {"?missing"}, "?missing"},
+
       {"union", {"[1, 2]", "[2, 3]"}, "[1, 2, 3]"},
       {"union", {"[1, 1]", "[]"}, "[1]"},
       {"union", {"[1]", "2"}, "!type_error"},

@@ -55,7 +55,7 @@ TEST(BuiltinRegistry, CoreFamiliesHaveTheirBuiltins) {
       {"regex", {"matches", "regex_find", "regex_find_all", "regex_replace", "glob_match"}},
       {"numbers", {"abs", "floor", "ceil", "round", "min", "max", "sum", "to_int", "to_float",
                    "to_number"}},
-      {"collections", {"len", "keys", "values", "sort", "unique", "union", "intersection",
+      {"collections", {"len", "keys", "values", "sort", "unique", "group", "union", "intersection",
                        "difference", "flatten", "reverse", "contains_all", "contains_any", "get"}},
       {"encodings", {"base64_decode", "base64_encode", "url_decode", "url_encode",
                      "html_unescape", "json_parse", "json_encode"}},

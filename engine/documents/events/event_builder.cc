@@ -320,13 +320,19 @@ void EventBuilder::walk(int id, const Value& v, std::string& inner, const Value*
 }
 
 void EventBuilder::untrusted_members(const std::string& pointer, std::string_view name, const Value* map,
-                                     int64_t record, Decode decode) {
+                                     int64_t record, Decode decode, const Value* twin) {
   if (map == nullptr || !map->is_map()) return;
   for (const Member& m : map->as_map()) {
     std::string p = child(pointer, m.key.as_string());
     if (m.value.is_list()) {
       const ListRep& l = m.value.as_list();
-      for (uint32_t i = 0; i < l.size; ++i) untrusted(child(p, i), name, l.items[i], record, decode, &m.key);
+      const Value* single = twin != nullptr ? member(*twin, m.key.as_string()) : nullptr;
+      for (uint32_t i = 0; i < l.size; ++i) {
+        const Value& item = l.items[i];
+        if (single != nullptr && single->is_string() && item.is_string() && item.as_string() == single->as_string())
+          continue;
+        untrusted(child(p, i), name, item, record, decode, &m.key);
+      }
     } else {
       untrusted(p, name, m.value, record, decode, &m.key);
     }

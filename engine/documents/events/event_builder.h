@@ -70,9 +70,12 @@ class EventBuilder {
   }
   // Every member of a map whose names the attacker chose (headers, query
   // parameters): one untrusted field per member, with its key. List members
-  // contribute one field per item (multi-value headers).
+  // contribute one field per item (multi-value headers). `twin` is the
+  // single-valued map these lists repeat (API Gateway sends `headers` and
+  // `multiValueHeaders`): an item equal to the twin's value under the same
+  // key is left out, since every rule would otherwise scan it twice.
   void untrusted_members(const std::string& pointer, std::string_view name, const Value* map, int64_t record,
-                         Decode decode = Decode::kNone);
+                         Decode decode = Decode::kNone, const Value* twin = nullptr);
   // Every string under `v` (a part of the payload, not decoded) as an
   // untrusted field named `name`, keyed by its member name.
   void untrusted_strings(const std::string& pointer, std::string_view name, const Value* v, int64_t record);

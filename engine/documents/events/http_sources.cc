@@ -41,9 +41,10 @@ void rest_request(EventBuilder& b, const Value& p) {
   b.untrusted_members("/pathParameters", "http.path_parameter", member(p, "pathParameters"), kNoRecord);
   b.untrusted_members("/queryStringParameters", "http.query", member(p, "queryStringParameters"), kNoRecord);
   b.untrusted_members("/multiValueQueryStringParameters", "http.query", member(p, "multiValueQueryStringParameters"),
-                      kNoRecord);
+                      kNoRecord, Decode::kNone, member(p, "queryStringParameters"));
   b.untrusted_members("/headers", "http.header", member(p, "headers"), kNoRecord);
-  b.untrusted_members("/multiValueHeaders", "http.header", member(p, "multiValueHeaders"), kNoRecord);
+  b.untrusted_members("/multiValueHeaders", "http.header", member(p, "multiValueHeaders"), kNoRecord, Decode::kNone,
+                      member(p, "headers"));
   body(b, p);
   b.untrusted("/requestContext/identity/userAgent", "http.user_agent",
               member_at(p, {"requestContext", "identity", "userAgent"}), kNoRecord);
@@ -126,9 +127,10 @@ void extract_alb(EventBuilder& b, const Value& p) {
   b.untrusted_members("/queryStringParameters", "http.query", member(p, "queryStringParameters"), kNoRecord,
                       Decode::kUrlPlus);
   b.untrusted_members("/multiValueQueryStringParameters", "http.query", member(p, "multiValueQueryStringParameters"),
-                      kNoRecord, Decode::kUrlPlus);
+                      kNoRecord, Decode::kUrlPlus, member(p, "queryStringParameters"));
   b.untrusted_members("/headers", "http.header", member(p, "headers"), kNoRecord);
-  b.untrusted_members("/multiValueHeaders", "http.header", member(p, "multiValueHeaders"), kNoRecord);
+  b.untrusted_members("/multiValueHeaders", "http.header", member(p, "multiValueHeaders"), kNoRecord, Decode::kNone,
+                      member(p, "headers"));
   body(b, p);
   b.trusted("/requestContext/elb/targetGroupArn", "alb.target_group_arn",
             member_at(p, {"requestContext", "elb", "targetGroupArn"}), kNoRecord);
