@@ -67,6 +67,30 @@ TEST(EventLoader, ApiGatewayRestRequest) {
   EXPECT_EQ(e.at("/httpMethod").name, "http.method");
 }
 
+// API Gateway sends each header and query parameter twice, single-valued
+// (the last value) and as a list. A list item equal to its single-valued
+// twin is listed once, under the single-valued pointer: every rule would
+// otherwise scan the same text twice. Items that differ are all listed.
+TEST(EventLoader, ApiGatewayMultiValueTwinsListedOnce) {
+  Event e = Load(R"({
+    "resource": "/", "path": "/", "httpMethod": "GET",
+    "headers": {"Cookie": "b=2", "Host": "example.com"},
+    "multiValueHeaders": {"Cookie": ["a=1", "b=2"], "Host": ["example.com"]},
+    "queryStringParameters": {"q": "x", "id": "7"},
+    "multiValueQueryStringParameters": {"q": ["' OR 1=1--", "x"], "id": ["7"]},
+    "requestContext": {"accountId": "123456789012", "apiId": "abc", "stage": "prod"}})");
+  EXPECT_EQ(e.source, "apigateway.rest");
+  EXPECT_EQ(e.at("/headers/Cookie").value, "b=2");
+  EXPECT_EQ(e.at("/multiValueHeaders/Cookie/0").value, "a=1");
+  EXPECT_EQ(e.at("/multiValueHeaders/Cookie/1").name, "<none>");
+  EXPECT_EQ(e.at("/headers/Host").value, "example.com");
+  EXPECT_EQ(e.at("/multiValueHeaders/Host/0").name, "<none>");
+  EXPECT_EQ(e.at("/multiValueQueryStringParameters/q/0").value, "' OR 1=1--");
+  EXPECT_EQ(e.at("/multiValueQueryStringParameters/q/1").name, "<none>");
+  EXPECT_EQ(e.at("/multiValueQueryStringParameters/id/0").name, "<none>");
+  EXPECT_EQ(e.at("/queryStringParameters/id").value, "7");
+}
+
 TEST(EventLoader, HttpApiAndFunctionUrl) {
   const std::string http = R"({"version": "2.0", "routeKey": "$default", "rawPath": "/a/../b",
     "rawQueryString": "x=%27&y=2", "cookies": ["s=1"], "headers": {"content-type": "application/json"},
