@@ -97,6 +97,8 @@ class Compiler {
   Chunk* chunk_ = nullptr;
   absl::flat_hash_map<std::string, uint32_t> string_consts_;
   absl::flat_hash_map<std::string, uint32_t> const_globals_;  // "pkg.name" -> global
+  absl::flat_hash_map<uint32_t, const ConstDecl*> const_decls_;  // global -> its `let`
+  int const_depth_ = 0;  // nested `let` names being folded (a guard against cycles)
   absl::flat_hash_map<std::string, uint32_t> fn_index_;       // "pkg.name" -> chunk
   // Local slot of a loop's value variable -> the loop's iterator slot, so
   // `report ... at x` can name x's position in its container.
@@ -126,6 +128,27 @@ bool Compiler::constant_value(const Expr& e, Value* out) {
       }
       *out = make_list(p_.arena, items);
       return true;
+    }
+    case ExprKind::kName: {
+      // A package `let` bound to a literal is that literal, so a builtin
+      // whose pattern is written once and named (`matches(p, ASYNC_PRINCIPAL)`)
+      // is prepared at compile time like `matches(p, "...")`, not compiled
+      // per evaluation (and a bad pattern is reported at compile time).
+      if (e.ref != RefKind::kGlobal || const_depth_ > 32) return false;
+      uint32_t global = 0;
+      if (e.slot >= 0) {
+        global = static_cast<uint32_t>(e.slot);
+      } else {
+        auto named = const_globals_.find(e.text);
+        if (named == const_globals_.end()) return false;
+        global = named->second;
+      }
+      auto decl = const_decls_.find(global);
+      if (decl == const_decls_.end() || !decl->second->value) return false;
+      ++const_depth_;
+      bool folded = constant_value(*decl->second->value, out);
+      --const_depth_;
+      return folded;
     }
     case ExprKind::kMap: {
       std::vector<Member> members;
@@ -578,7 +601,10 @@ void Compiler::run(const CheckedProgram& checked) {
   for (const ConstDecl* c : checked.consts) {
     for (const Module* m : checked.modules)
       for (const ConstDecl& d : m->consts)
-        if (&d == c) const_globals_[m->package + "." + d.name] = static_cast<uint32_t>(d.global);
+        if (&d == c) {
+          const_globals_[m->package + "." + d.name] = static_cast<uint32_t>(d.global);
+          const_decls_[static_cast<uint32_t>(d.global)] = &d;
+        }
   }
   for (const Module* m : checked.modules)
     for (const FnDecl& f : m->fns) fn_index_[m->package + "." + f.name] = static_cast<uint32_t>(f.index);

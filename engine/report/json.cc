@@ -1,7 +1,9 @@
 // JSON report: every finding with the fields of the vocabulary (rule_id,
 // severity, category, message, subject, path, location) plus file, snippet,
-// fingerprint and suppression; per-file status; skipped files; notices.
+// fingerprint and suppression; per-file status; skipped files; notices;
+// the metadata of the rules that have findings.
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -23,10 +25,12 @@ json location_json(const std::optional<Location>& loc) {
 std::string write_json(const ScanResult& result) {
   json findings = json::array(), files = json::array(), notices = json::array();
   size_t suppressed = 0;
+  std::set<std::string_view> reported;
   for (const ScannedFile& f : result.files) {
     size_t n = 0;
     for (const ScanFinding& sf : f.findings) {
       const Finding& fd = sf.finding;
+      reported.insert(fd.rule_id);
       json j = {{"rule_id", fd.rule_id},   {"severity", fd.severity}, {"category", fd.category},
                 {"message", fd.message},   {"subject", fd.subject},   {"path", fd.path},
                 {"location", location_json(fd.location)}, {"file", f.path}, {"title", fd.title},
@@ -49,10 +53,14 @@ std::string write_json(const ScanResult& result) {
     if (n.location) j["location"] = location_json(n.location);
     notices.push_back(std::move(j));
   }
+  // Only the rules the findings refer to: the whole library's metadata was
+  // most of a small scan's report (and of its cost); `moat rules --format
+  // json` lists every rule, and the summary counts the rules evaluated.
   json rules = json::array();
   for (const RuleSummary& r : result.rules)
-    rules.push_back({{"id", r.id}, {"title", r.title}, {"severity", r.severity}, {"category", r.category},
-                     {"remediation", r.remediation}, {"references", r.references}, {"formats", r.formats}});
+    if (reported.contains(r.id))
+      rules.push_back({{"id", r.id}, {"title", r.title}, {"severity", r.severity}, {"category", r.category},
+                       {"remediation", r.remediation}, {"references", r.references}, {"formats", r.formats}});
   json out = {{"tool", {{"name", "moat"}, {"version", result.tool_version}}},
               {"evaluated_at", date_text(result.now)},
               {"summary",
@@ -60,7 +68,8 @@ std::string write_json(const ScanResult& result) {
                 {"skipped", result.skipped.size()},
                 {"findings", result.finding_count(false)},
                 {"suppressed", suppressed},
-                {"errors", result.error_count()}}},
+                {"errors", result.error_count()},
+                {"rules", result.rules.size()}}},
               {"findings", std::move(findings)},
               {"files", std::move(files)},
               {"skipped", result.skipped},

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,9 +35,15 @@ class SourceFile {
   std::string_view line_text(uint32_t line) const;
 
  private:
+  // Built on the first position asked for: a program loaded from bytes
+  // holds the bundled library's half a megabyte of sources and rarely
+  // reports a position in them. Thread-safe, as programs are shared.
+  const std::vector<uint32_t>& line_starts() const;
+
   std::string name_;
   std::string text_;
-  std::vector<uint32_t> line_starts_;
+  mutable std::once_flag lines_once_;
+  mutable std::vector<uint32_t> line_starts_;
 };
 
 // The files of one compilation; indexes are stable.

@@ -1,6 +1,7 @@
 // moat::scan: discovery, suppressions, baseline, filters, report formats.
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -148,6 +149,26 @@ TEST(ScanReport, JsonCarriesTheVocabularyFields) {
     EXPECT_TRUE(j["findings"][0].contains(key)) << key;
   EXPECT_EQ(j["summary"]["errors"], 1);
   EXPECT_EQ(j["summary"]["suppressed"], 2);
+}
+
+// The JSON report describes the rules its findings refer to, and counts
+// the rules evaluated; the whole library's metadata stays in `moat rules`.
+TEST(ScanReport, JsonDescribesOnlyTheRulesWithFindings) {
+  ScanOptions o = options();
+  o.bundled = true;
+  auto r = scan(o);
+  ASSERT_TRUE(r.ok());
+  json j = json::parse(*format_scan(*r, "json"));
+  std::set<std::string> with_findings, described;
+  for (const json& f : j["findings"]) with_findings.insert(f["rule_id"].get<std::string>());
+  for (const json& rule : j["rules"]) {
+    described.insert(rule["id"].get<std::string>());
+    EXPECT_TRUE(rule.contains("remediation"));
+  }
+  EXPECT_FALSE(with_findings.empty());
+  EXPECT_EQ(described, with_findings);
+  EXPECT_EQ(j["summary"]["rules"], r->rules.size());
+  EXPECT_GT(r->rules.size(), with_findings.size());
 }
 
 TEST(ScanReport, SarifHasRulesResultsAndTheFailedFile) {
