@@ -5,7 +5,7 @@
 #include <cstring>
 #include <optional>
 
-#include "syntax/utf8.h"
+#include "value/utf8.h"
 
 namespace moat::events {
 namespace {
