@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "documents/event_loader.h"
 #include "documents/template_loader.h"
 
 namespace moat::cli {
@@ -59,11 +60,16 @@ int cmd_inspect(int argc, char** argv) {
   if (!args.ok()) { std::cerr << "moat inspect: " << args.error() << "\n"; return kExitError; }
   if (args.positional().empty()) { std::cerr << "moat inspect: no input files\n"; return kExitError; }
   TemplateOptions options;
-  options.input_format = args.get("input-format").value_or("auto");
-  if (options.input_format != "auto" && options.input_format != "json" && options.input_format != "yaml" &&
-      options.input_format != "cloudformation" && options.input_format != "terraform-plan" &&
-      options.input_format != "serverless") {
-    std::cerr << "moat inspect: --input-format must be auto, json, yaml, cloudformation, serverless or terraform-plan\n";
+  // `event` (or a JSON file that is a Lambda event payload, under auto)
+  // shows the event document: the decoded attacker-controlled fields the
+  // event rules see, as `moat eval` evaluates them.
+  const std::string input_format = args.get("input-format").value_or("auto");
+  const bool force_event = input_format == "event";
+  options.input_format = force_event ? "json" : input_format;
+  if (input_format != "auto" && input_format != "json" && input_format != "yaml" && input_format != "event" &&
+      input_format != "cloudformation" && input_format != "terraform-plan" && input_format != "serverless") {
+    std::cerr << "moat inspect: --input-format must be auto, json, yaml, cloudformation, serverless, terraform-plan "
+                 "or event\n";
     return kExitError;
   }
   std::string err;
@@ -71,6 +77,8 @@ int cmd_inspect(int argc, char** argv) {
     std::cerr << "moat inspect: " << err << "\n";
     return kExitError;
   }
+  EventLoadOptions event_options;
+  event_options.json = json_limits_of(options);
   const bool many = args.positional().size() > 1;
   int status = kExitClean;
   if (many && !args.has("graph")) std::cout << "[\n";
@@ -81,6 +89,16 @@ int cmd_inspect(int argc, char** argv) {
       std::cerr << "moat inspect: " << loaded.status().message() << "\n";
       status = kExitError;
       continue;
+    }
+    if (force_event || (input_format == "auto" && loaded->format == "json" &&
+                        !detect_event_source(loaded->document->root()).empty())) {
+      auto event = load_event_file(file, event_options);
+      if (!event.ok()) {
+        std::cerr << "moat inspect: " << event.status().message() << "\n";
+        status = kExitError;
+        continue;
+      }
+      loaded->document = *event;
     }
     for (const TemplateWarning& w : loaded->warnings) std::cerr << "warning: " << w.describe() << "\n";
     if (args.has("graph")) {

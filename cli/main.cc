@@ -18,7 +18,7 @@ commands:
       --report-unknown        also report rules that could not decide (missing data)
       --max-instructions N  --max-memory BYTES  --max-wall-ms N   budgets
   test [PATHS...]           run policy tests (*.test.json files)
-  inspect FILES... [--input-format auto|json|yaml|cloudformation|serverless|terraform-plan] [--graph]
+  inspect FILES... [--input-format auto|json|yaml|cloudformation|serverless|terraform-plan|event] [--graph]
                             print the normalized document (JSON), or its graph (Graphviz DOT)
   scan PATHS... [--format text|json|sarif|junit] [--output FILE] [--fail-on SEVERITY]
                             find every template under PATHS and evaluate the bundled library

@@ -49,7 +49,7 @@ void Vm::stop(std::string what, uint32_t chunk, uint32_t pc) {
 
 void Vm::check_clock(uint32_t chunk, uint32_t pc) {
   if (has_deadline_ && std::chrono::steady_clock::now() > deadline_)
-    stop("evaluation time budget of " + std::to_string(options_.budgets.max_wall_ms) + " ms exceeded", chunk, pc);
+    stop("evaluation time budget of " + std::to_string(options_.budgets.max_wall_ms) + " ms exceeded (--max-wall-ms; in scan also --file-time-limit-ms)", chunk, pc);
 }
 
 Value Vm::resources_of(std::string_view type) {
@@ -87,7 +87,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
 #define ERR(code_, msg) make_error(arena, code_, msg)
 
   for (;;) {
-    if (--budget_left_ == 0) stop("instruction budget of " + std::to_string(options_.budgets.max_instructions) + " exceeded", chunk_index, pc);
+    if (--budget_left_ == 0) stop("instruction budget of " + std::to_string(options_.budgets.max_instructions) + " exceeded (--max-instructions)", chunk_index, pc);
     if (has_deadline_ && (budget_left_ & 0xffff) == 0) check_clock(chunk_index, pc);
     const uint32_t w = code[pc];
     const uint32_t a = w >> 8;
@@ -620,7 +620,7 @@ void Vm::run_rule(uint32_t rule, Value resource, Value id) {
     arena_.reset();
     builder_depth_ = 0;
     throw Stop{"rule " + info.id + ": memory budget of " + std::to_string(options_.budgets.max_memory_bytes) +
-               " bytes exceeded"};
+               " bytes exceeded (--max-memory)"};
   }
   // Nothing a rule builds outlives its run on one resource.
   arena_.reset();
@@ -661,7 +661,7 @@ EvalResult Vm::evaluate(const Document& doc) {
       ctx_ptr_ = &ctx_;
       in_init_ = false;
       throw Stop{"computing constants: memory budget of " + std::to_string(options_.budgets.max_memory_bytes) +
-                 " bytes exceeded"};
+                 " bytes exceeded (--max-memory)"};
     } catch (const Stop&) {
       arena_ptr_ = &arena_;
       ctx_ptr_ = &ctx_;

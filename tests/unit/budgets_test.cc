@@ -193,7 +193,7 @@ TEST(Budgets, FindingsBeforeTheStopAreKept) {
   auto run = run_policy(policy, "{}", small_budgets());
   EXPECT_EQ(summarize(run),
             "A-FIRST fail  : early\n"
-            "ERROR doc.json: rule B-RUNAWAY: instruction budget of 1000000 exceeded (at policy.moat:5:30)\n");
+            "ERROR doc.json: rule B-RUNAWAY: instruction budget of 1000000 exceeded (--max-instructions) (at policy.moat:5:30)\n");
 }
 
 }  // namespace
