@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 
+#include "documents/file_text.h"
 #include "documents/source_position.h"
 
 namespace moat {
@@ -25,7 +25,9 @@ absl::StatusOr<std::shared_ptr<const Document>> Document::from_json(std::string 
   JsonError err;
   Value root;
   try {
-    if (!read_json(d->text_, d->arena_, limits, &root, &err))
+    // The document owns its text for as long as its values: strings point
+    // into it rather than into copies.
+    if (!read_json(d->text_, d->arena_, limits, &root, &err, JsonStrings::kViewText))
       return absl::InvalidArgumentError(d->name_ + ":" + std::to_string(err.line) + ":" + std::to_string(err.column) +
                                         ": " + err.message_with_flag());
   } catch (const MemoryBudgetExceeded& e) {
@@ -38,16 +40,9 @@ absl::StatusOr<std::shared_ptr<const Document>> Document::from_json(std::string 
 
 absl::StatusOr<std::shared_ptr<const Document>> Document::from_json_file(const std::string& path,
                                                                           const JsonLimits& limits) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return absl::NotFoundError(path + ": cannot open file");
-  std::streamoff size = in.tellg();
-  if (size < 0) return absl::InvalidArgumentError(path + ": not a regular file");
-  // Read into a string of exactly the file's size: the text stays in memory
-  // for source positions, so no slack from a growing buffer.
-  std::string text(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (size > 0 && !in.read(text.data(), size)) return absl::DataLossError(path + ": read failed");
-  return from_json(std::move(text), path, limits);
+  absl::StatusOr<std::string> text = read_file_text(path, UINT64_MAX, "");
+  if (!text.ok()) return text.status();
+  return from_json(*std::move(text), path, limits);
 }
 
 std::shared_ptr<const Document> Document::from_value(Arena arena, Value root, std::string name,

@@ -1,11 +1,11 @@
 // load_event: parse, recognize, extract, and wrap as a document.
 #include "documents/event_loader.h"
 
-#include <fstream>
 #include <utility>
 
 #include "documents/events/event_builder.h"
 #include "documents/events/sources.h"
+#include "documents/file_text.h"
 #include "value/arena.h"
 
 namespace moat {
@@ -68,14 +68,9 @@ absl::StatusOr<std::shared_ptr<const Document>> load_event(std::string text, std
 
 absl::StatusOr<std::shared_ptr<const Document>> load_event_file(const std::string& path,
                                                                 const EventLoadOptions& options) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return absl::NotFoundError(path + ": cannot open file");
-  std::streamoff size = in.tellg();
-  if (size < 0) return absl::InvalidArgumentError(path + ": not a regular file");
-  std::string text(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (size > 0 && !in.read(text.data(), size)) return absl::DataLossError(path + ": read failed");
-  return load_event(std::move(text), path, options);
+  absl::StatusOr<std::string> text = read_file_text(path, UINT64_MAX, "");
+  if (!text.ok()) return text.status();
+  return load_event(*std::move(text), path, options);
 }
 
 }  // namespace moat

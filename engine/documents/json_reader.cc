@@ -160,7 +160,7 @@ struct Frame {
 
 class Parser {
  public:
-  Parser(std::string_view text, Arena& arena, const JsonLimits& limits, JsonError* error)
+  Parser(std::string_view text, Arena& arena, const JsonLimits& limits, JsonError* error, JsonStrings strings)
       : text_(text),
         begin_(text.data()),
         end_(text.data() + text.size()),
@@ -169,6 +169,7 @@ class Parser {
         // Value lengths and container sizes are 32-bit.
         max_string_bytes_(std::min<size_t>(limits.max_string_bytes, UINT32_MAX)),
         max_nodes_(std::min<size_t>(limits.max_nodes, UINT32_MAX - 1)),
+        view_text_(strings == JsonStrings::kViewText),
         error_(error) {}
 
   bool parse(Value* out);
@@ -235,6 +236,7 @@ class Parser {
   const JsonLimits& limits_;
   size_t max_string_bytes_;
   size_t max_nodes_;
+  bool view_text_;  // strings without escapes may point into text_
   JsonError* error_;
 
   size_t nodes_ = 0;
@@ -264,7 +266,10 @@ bool Parser::parse(Value* out) {
     if (c == '"') {
       std::string_view s;
       if (!(p = parse_string(p + 1, &s))) return false;
-      v = Value::string(copy_to_arena(arena_, s));
+      // A string without escapes is the text itself when the caller keeps
+      // the text as long as the values (a Document does, for locations).
+      bool in_text = s.data() != unescaped_.data();
+      v = Value::string(view_text_ && in_text ? s : copy_to_arena(arena_, s));
     } else if (c == '{' || c == '[') {
       if (stack_.size() >= limits_.max_depth)
         return fail_limit(p, "max_depth", "nesting depth exceeds " + std::to_string(limits_.max_depth));
@@ -598,8 +603,8 @@ const char* Parser::unexpected_character(const char* p) {
 }  // namespace
 
 bool read_json(std::string_view text, Arena& arena, const JsonLimits& limits, Value* out,
-               JsonError* error) {
-  Parser parser(text, arena, limits, error);
+               JsonError* error, JsonStrings strings) {
+  Parser parser(text, arena, limits, error, strings);
   return parser.parse(out);
 }
 

@@ -52,7 +52,10 @@ struct JsonError {
 // and fills `*error` on malformed input or when a limit is exceeded. The
 // arena may throw MemoryBudgetExceeded; it propagates to the caller.
 //
-// Strings are copied into the arena (the values never point into `text`).
+// Strings are copied into the arena (the values never point into `text`),
+// unless `strings` is kViewText: then strings without escapes point into
+// `text`, which must outlive the values (a Document keeps its text for
+// source positions anyway; this saves the copy and a quarter of the arena).
 // Object keys are interned per call, so repeated field names share one copy
 // (except keys first seen past an object's 64th member, typically unique ids,
 // and keys beyond the first 65,536 distinct ones). Every map and
@@ -61,7 +64,9 @@ struct JsonError {
 // Integers that fit int64 become ints; other numbers become floats. "-0" is
 // the int 0; numbers too large for a double are an error ("number out of
 // range"), too small ones become 0. `error` may be null.
+enum class JsonStrings { kCopy, kViewText };
+
 bool read_json(std::string_view text, Arena& arena, const JsonLimits& limits, Value* out,
-               JsonError* error);
+               JsonError* error, JsonStrings strings = JsonStrings::kCopy);
 
 }  // namespace moat

@@ -1,11 +1,10 @@
 #include "documents/template_loader.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "documents/cloudformation/cfn_context.h"
 #include "documents/cloudformation/cfn_loader.h"
+#include "documents/file_text.h"
 #include "documents/load_deadline.h"
 #include "documents/serverless/sls_loader.h"
 #include "documents/terraform/tf_loader.h"
@@ -185,17 +184,9 @@ absl::StatusOr<LoadedDocument> load_template(std::string text, std::string name,
 }
 
 absl::StatusOr<LoadedDocument> load_template_file(const std::string& path, const TemplateOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(cat(path, ": cannot open"));
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size >= 0 && static_cast<uint64_t>(size) > options.max_file_bytes)
-    return absl::InvalidArgumentError(
-        cat(path, ": input is ", size, " bytes; the limit is ", options.max_file_bytes, " (--max-input-bytes)"));
-  in.seekg(0, std::ios::beg);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_template(ss.str(), path, options);
+  absl::StatusOr<std::string> text = read_file_text(path, options.max_file_bytes, "--max-input-bytes");
+  if (!text.ok()) return text.status();
+  return load_template(*std::move(text), path, options);
 }
 
 }  // namespace moat

@@ -3,11 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/container/flat_hash_map.h"
+#include "documents/file_text.h"
 #include "documents/source_position.h"
 #include "documents/template_loader.h"
 #include "library/policy_files.h"
@@ -45,25 +44,12 @@ size_t ScanResult::finding_count(bool include_suppressed) const {
 namespace {
 
 std::string read_text(const std::string& path, size_t limit, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot open file";
+  absl::StatusOr<std::string> text = read_file_text(path, limit, "--max-file-bytes");
+  if (!text.ok()) {
+    *error = std::string(text.status().message());
     return {};
   }
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size < 0) {
-    *error = path + ": not a regular file";
-    return {};
-  }
-  if (static_cast<size_t>(size) > limit) {
-    *error = path + ": file is " + std::to_string(size) + " bytes; the limit is " + std::to_string(limit) + " (--max-file-bytes)";
-    return {};
-  }
-  in.seekg(0);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
+  return *std::move(text);
 }
 
 // The source line a finding points at, trimmed to a readable width. The

@@ -72,7 +72,10 @@ class Arena {
  private:
   void* allocate_slow(size_t bytes, size_t align);
 
-  std::vector<std::unique_ptr<char[]>> chunks_;
+  struct FreeChunk {
+    void operator()(char* p) const;
+  };
+  std::vector<std::unique_ptr<char, FreeChunk>> chunks_;
   char* chunk_ = nullptr;
   size_t pos_ = 0;
   size_t cap_ = 0;
