@@ -12,6 +12,7 @@ namespace moat {
 namespace {
 
 constexpr size_t kHugePage = 2u << 20;
+constexpr size_t kMaxKeptBytes = 64u << 20;  // what reset() keeps at most
 
 // Chunks of 2 MiB and more are aligned to huge pages and offered to the
 // kernel's transparent huge pages: a large document fills tens of them,
@@ -53,11 +54,17 @@ void* Arena::allocate_slow(size_t bytes, size_t align) {
 
 void Arena::reset() {
   if (chunks_.size() > 1) {
-    // Keep the newest (largest) chunk.
-    auto last = std::move(chunks_.back());
+    // One chunk as large as all of them: the next use of the same size (the
+    // same rule on the next resource) then needs no allocation. Keeping only
+    // the newest chunk made every such use allocate, and fault in, fresh
+    // memory again. Capped, so that one runaway rule does not leave the
+    // evaluator holding its peak.
+    size_t size = std::min<size_t>(reserved_, kMaxKeptBytes);
     chunks_.clear();
-    chunks_.push_back(std::move(last));
-    reserved_ = cap_;
+    chunks_.push_back(std::unique_ptr<char, FreeChunk>(new_chunk(size)));
+    chunk_ = chunks_.back().get();
+    cap_ = size;
+    reserved_ = size;
   }
   pos_ = 0;
   used_ = 0;

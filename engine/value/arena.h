@@ -66,7 +66,8 @@ class Arena {
   size_t limit() const { return limit_; }
   void set_limit(size_t limit) { limit_ = limit; }
 
-  // Forgets every allocation but keeps the largest chunk for reuse.
+  // Forgets every allocation but keeps the memory for reuse, as one chunk
+  // (up to 64 MiB).
   void reset();
 
  private:
