@@ -86,9 +86,13 @@ def check_findings(workload, *outputs):
         die(f"findings differ from the reference on {workload}")
 
 
-def gbench(binary, flt, env, min_time):
+def gbench(binary, flt, env, min_time, repetitions=3):
+    """Google Benchmark results by name: the median of `repetitions` runs (each
+    at least `min_time` s), since a shared machine has slow outliers (first
+    touches of memory the host has reclaimed)."""
     p = subprocess.run([str(binary), f"--benchmark_filter={flt}", "--benchmark_format=json",
-                        f"--benchmark_min_time={min_time}"], capture_output=True, text=True, env=env)
+                        f"--benchmark_min_time={min_time}", f"--benchmark_repetitions={repetitions}",
+                        "--benchmark_report_aggregates_only=true"], capture_output=True, text=True, env=env)
     if p.returncode != 0:
         sys.stderr.write(p.stderr[-4000:])
         die(f"{binary.name} failed")
@@ -96,7 +100,8 @@ def gbench(binary, flt, env, min_time):
     for b in runs:
         if b.get("error_occurred"):
             die(f"{binary.name} {b['name']}: {b.get('error_message')}")
-    return {b["name"]: b for b in runs}
+    medians = {b["run_name"]: b for b in runs if b.get("aggregate_name") == "median"}
+    return medians or {b["name"]: b for b in runs}
 
 
 def fmt_ratio(x):
