@@ -139,26 +139,17 @@ class Reader {
   void fail(const std::string& message) {
     if (error_.empty()) error_ = message + " at byte " + std::to_string(pos_) + (context_.empty() ? "" : " (" + context_ + ")");
   }
-  uint8_t u8() {
-    uint8_t v = 0;
-    raw(&v, 1);
+  // A fixed-size little-endian scalar (0 once reading has failed).
+  template <typename T>
+  T scalar() {
+    T v{};
+    raw(&v, sizeof v);
     return v;
   }
-  uint32_t u32() {
-    uint32_t v = 0;
-    raw(&v, 4);
-    return v;
-  }
-  int32_t i32() {
-    int32_t v = 0;
-    raw(&v, 4);
-    return v;
-  }
-  uint64_t u64() {
-    uint64_t v = 0;
-    raw(&v, 8);
-    return v;
-  }
+  uint8_t u8() { return scalar<uint8_t>(); }
+  uint32_t u32() { return scalar<uint32_t>(); }
+  int32_t i32() { return scalar<int32_t>(); }
+  uint64_t u64() { return scalar<uint64_t>(); }
   // A count of items each taking at least `min_bytes`: bounded by what is
   // left, so a damaged count cannot make the loader allocate gigabytes.
   uint32_t count(size_t min_bytes) {

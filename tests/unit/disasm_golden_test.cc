@@ -4,25 +4,20 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "golden_util.h"
 #include "moat/moat.h"
 
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using moat::testing_golden::read_file;
 
 void check_golden(const std::string& policy, const std::string& golden) {
   const std::string root = MOAT_SOURCE_DIR;
   moat::Engine engine;
   // A relative name keeps the listing independent of the checkout path.
-  engine.add_source(policy, read(root + "/" + policy));
+  engine.add_source(policy, read_file(root + "/" + policy));
   moat::CompileResult r = engine.compile();
   ASSERT_TRUE(r.ok()) << r.format_diagnostics();
   std::string actual = moat::disassemble(*r.program);
@@ -31,7 +26,7 @@ void check_golden(const std::string& policy, const std::string& golden) {
     std::ofstream(path, std::ios::binary) << actual;
     return;
   }
-  std::string expected = read(path);
+  std::string expected = read_file(path);
   ASSERT_FALSE(expected.empty()) << "missing golden file " << path << " (run with MOAT_UPDATE_GOLDEN=1)";
   EXPECT_EQ(expected, actual);
 }

@@ -18,7 +18,7 @@
 namespace moat {
 namespace {
 
-using testing::first_diagnostic;
+using testing::one_value;
 using testing::PolicyRun;
 using testing::run_policy;
 using testing::summarize;
@@ -47,19 +47,6 @@ constexpr std::string_view kGraph = R"({
 std::string policy_for(std::string_view expr) {
   return "package t\nrule \"V\" {\n  title: \"t\" severity: low category: flow\n  let v = " + std::string(expr) +
          "\n  where json_encode(v) != \"\"\n  report \"${json_encode(v)}\"\n}\n";
-}
-
-std::string one_value(const PolicyRun& run) {
-  if (!run.compiled) return "compile error: " + first_diagnostic(run.diagnostics);
-  if (!run.result.errors.empty()) return "stopped: " + run.result.errors[0];
-  if (run.result.findings.size() != 1) return "unexpected: " + summarize(run);
-  const Finding& f = run.result.findings[0];
-  switch (f.outcome) {
-    case Outcome::kFail: return f.message;
-    case Outcome::kUnknown: return "unknown:" + f.missing_path;
-    case Outcome::kError: return "error:" + f.message;
-  }
-  return "?";
 }
 
 std::string value(std::string_view expr, std::string_view doc = kGraph) {

@@ -86,4 +86,19 @@ inline std::string first_diagnostic(const std::string& formatted) {
   return colon == std::string::npos ? line : line.substr(colon + 2);
 }
 
+// What a policy reporting one value (its message) produced: the message,
+// or "unknown:<missing path>", "error:<message>", or what went wrong instead.
+inline std::string one_value(const PolicyRun& run) {
+  if (!run.compiled) return "compile error: " + first_diagnostic(run.diagnostics);
+  if (!run.result.errors.empty()) return "stopped: " + run.result.errors[0];
+  if (run.result.findings.size() != 1) return "unexpected: " + summarize(run);
+  const Finding& f = run.result.findings[0];
+  switch (f.outcome) {
+    case Outcome::kFail: return f.message;
+    case Outcome::kUnknown: return "unknown:" + f.missing_path;
+    case Outcome::kError: return "error:" + f.message;
+  }
+  return "?";
+}
+
 }  // namespace moat::testing

@@ -8,25 +8,19 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bytecode/verify.h"
 #include "documents/template_loader.h"
+#include "golden_util.h"
 #include "moat/moat.h"
 #include "value/build.h"
 
 namespace moat {
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using moat::testing_golden::read_file;
 
 const std::string kRoot = MOAT_SOURCE_DIR;
 
@@ -131,11 +125,11 @@ struct PolicySet {
 std::vector<PolicySet> policy_sets() {
   std::vector<PolicySet> sets;
   sets.push_back({"kitchen_sink", {{"sink.moat", kKitchenSink}}});
-  sets.push_back({"bench_rules", {{"bench/workload/rules.moat", read(kRoot + "/bench/workload/rules.moat")}}});
-  sets.push_back({"typo", {{"typo.moat", read(kRoot + "/tests/policies/typo/typo.moat")}}});
+  sets.push_back({"bench_rules", {{"bench/workload/rules.moat", read_file(kRoot + "/bench/workload/rules.moat")}}});
+  sets.push_back({"typo", {{"typo.moat", read_file(kRoot + "/tests/policies/typo/typo.moat")}}});
   PolicySet timeouts{"timeouts", {}};
   for (const char* f : {"cloudformation", "serverless", "terraform"})
-    timeouts.sources.push_back({std::string(f) + "/timeout.moat", read(kRoot + "/tests/policies/" + f + "/timeout.moat")});
+    timeouts.sources.push_back({std::string(f) + "/timeout.moat", read_file(kRoot + "/tests/policies/" + f + "/timeout.moat")});
   sets.push_back(std::move(timeouts));
   return sets;
 }

@@ -26,6 +26,7 @@ namespace moat {
 namespace {
 
 using testing::first_diagnostic;
+using testing::one_value;
 using testing::run_policy;
 using testing::PolicyRun;
 using testing::Source;
@@ -67,19 +68,6 @@ std::string only_outcomes(const PolicyRun& run) {
 
 std::string cond(std::string_view expr, std::string_view decls = "", std::string_view doc = kDoc) {
   return only_outcomes(run_policy(wrap(decls, "  where " + std::string(expr), "\"hit\""), doc));
-}
-
-std::string one_value(const PolicyRun& run) {
-  if (!run.compiled) return "compile error: " + first_diagnostic(run.diagnostics);
-  if (!run.result.errors.empty()) return "stopped: " + run.result.errors[0];
-  if (run.result.findings.size() != 1) return "unexpected: " + summarize(run);
-  const Finding& f = run.result.findings[0];
-  switch (f.outcome) {
-    case Outcome::kFail: return f.message;
-    case Outcome::kUnknown: return "unknown:" + f.missing_path;
-    case Outcome::kError: return "error:" + f.message;
-  }
-  return "?";
 }
 
 std::string value(std::string_view expr, std::string_view decls = "", std::string_view doc = kDoc) {

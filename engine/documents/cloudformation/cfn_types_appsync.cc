@@ -128,14 +128,19 @@ void data_source(ResourceContext& r) {
   r.set("opensearch_endpoint", "OpenSearchServiceConfig.Endpoint");
 }
 
+// The JavaScript runtime and code of a pipeline function or a resolver.
+void code(ResourceContext& r) {
+  runtime(r);
+  r.set("code", "Code");
+  r.set("code_s3_location", "CodeS3Location");
+}
+
 void function_configuration(ResourceContext& r) {
   belongs_to_api(r);
   r.set("name", "Name");
   r.set("description", "Description");
   set_target(r, "data_source", "DataSourceName", "uses");
-  runtime(r);
-  r.set("code", "Code");
-  r.set("code_s3_location", "CodeS3Location");
+  code(r);
   r.set("max_batch_size", "MaxBatchSize", Conv::kInt);
   r.set("sync", "SyncConfig", Conv::kSnake);
 }
@@ -159,9 +164,7 @@ void resolver(ResourceContext& r) {
     }
     r.put("pipeline_functions", make_list(r.ctx.arena, functions), "PipelineConfig.Functions");
   }
-  runtime(r);
-  r.set("code", "Code");
-  r.set("code_s3_location", "CodeS3Location");
+  code(r);
   r.set("caching.ttl", "CachingConfig.Ttl", Conv::kInt);
   r.set("caching.keys", "CachingConfig.CachingKeys", Conv::kList);
   r.set("max_batch_size", "MaxBatchSize", Conv::kInt);
