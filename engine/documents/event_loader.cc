@@ -49,7 +49,16 @@ absl::StatusOr<std::shared_ptr<const Document>> load_event(std::string text, std
     if (!read_json(text, arena, options.json, &payload, &err))
       return absl::InvalidArgumentError(name + ":" + std::to_string(err.line) + ":" + std::to_string(err.column) +
                                         ": " + err.message_with_flag());
-    text = std::string();  // values never point into the text
+  } catch (const MemoryBudgetExceeded& e) {
+    return absl::ResourceExhaustedError(name + ": " + e.what());
+  }
+  text = std::string();  // values never point into the text
+  return load_event_payload(std::move(arena), payload, std::move(name), options);
+}
+
+absl::StatusOr<std::shared_ptr<const Document>> load_event_payload(Arena arena, Value payload, std::string name,
+                                                                   const EventLoadOptions& options) {
+  try {
     EventBuilder b(arena, options);
     std::string_view source = detect_event_source(payload);
     if (source.empty()) {

@@ -160,6 +160,7 @@
 #include "absl/status/statusor.h"
 #include "documents/document.h"
 #include "documents/json_reader.h"
+#include "value/arena.h"
 #include "value/value.h"
 
 namespace moat {
@@ -176,6 +177,11 @@ struct EventLoadOptions {
 // error with file:line:col.
 absl::StatusOr<std::shared_ptr<const Document>> load_event(std::string text, std::string name,
                                                            const EventLoadOptions& options = {});
+// The same for a payload already built as a value in `arena` (a binding's
+// dict, converted without JSON text in between). The document takes the
+// arena; `payload` must live in it.
+absl::StatusOr<std::shared_ptr<const Document>> load_event_payload(Arena arena, Value payload, std::string name,
+                                                                   const EventLoadOptions& options = {});
 // Reads a file and loads it as an event.
 absl::StatusOr<std::shared_ptr<const Document>> load_event_file(const std::string& path,
                                                                 const EventLoadOptions& options = {});

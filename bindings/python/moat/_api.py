@@ -110,9 +110,14 @@ def load_event(event: Union[Mapping[str, Any], str, bytes, "os.PathLike[str]"], 
     if isinstance(event, os.PathLike):
         return load(event, "event")
     if isinstance(event, Mapping):
-        # The event loader decodes from the payload's JSON text (and keeps
-        # positions into it), so a dict payload is serialized once here.
-        event = json.dumps(event)
+        try:
+            return Document(_moat.event_from_python(event, name))
+        except TypeError:
+            # Something JSON would still write (a key that is not a str, as
+            # json.dumps turns 1 into "1"): keep the JSON text's reading.
+            event = json.dumps(event)
+        except ValueError as e:
+            raise DocumentError(f"{name}: {e}") from None
     return loads(event, name=name, format="event")
 
 

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "document_input.h"
+#include "documents/event_loader.h"
 #include "module_parts.h"
 #include "py_values.h"
 
@@ -70,6 +71,25 @@ void bind_documents(py::module_& m) {
     LoadedDocument loaded;
     loaded.document = Document::from_value(std::move(arena), root, std::move(name));
     loaded.format = "python";
+    return std::make_shared<PyDocument>(PyDocument{std::move(loaded)});
+  }, py::arg("object"), py::arg("name"));
+
+  // A Lambda event payload given as Python objects (the dict the runtime
+  // hands a handler): converted straight to values, then recognized and
+  // decoded like JSON text would be. Serializing the dict to JSON first
+  // cost more than evaluating the event rules.
+  m.def("event_from_python", [](py::handle object, std::string name) {
+    Arena arena;
+    Value payload = value_from_python(object, arena);
+    absl::StatusOr<std::shared_ptr<const Document>> doc;
+    {
+      py::gil_scoped_release unlocked;
+      doc = load_event_payload(std::move(arena), payload, std::move(name));
+    }
+    if (!doc.ok()) raise_status(doc.status());
+    LoadedDocument loaded;
+    loaded.document = *std::move(doc);
+    loaded.format = "event";
     return std::make_shared<PyDocument>(PyDocument{std::move(loaded)});
   }, py::arg("object"), py::arg("name"));
 }
