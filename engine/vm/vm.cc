@@ -47,6 +47,14 @@ void Vm::stop(std::string what, uint32_t chunk, uint32_t pc) {
   throw Stop{who + ": " + what + (where.empty() ? "" : " (at " + where + ")")};
 }
 
+void Vm::next_slice(uint32_t chunk, uint32_t pc) {
+  if (budget_reserve_ == 0)
+    stop("instruction budget of " + std::to_string(options_.budgets.max_instructions) + " exceeded (--max-instructions)", chunk, pc);
+  check_clock(chunk, pc);
+  slice_left_ = std::min(budget_reserve_, kSlice);
+  budget_reserve_ -= slice_left_;
+}
+
 void Vm::check_clock(uint32_t chunk, uint32_t pc) {
   if (has_deadline_ && std::chrono::steady_clock::now() > deadline_)
     stop("evaluation time budget of " + std::to_string(options_.budgets.max_wall_ms) + " ms exceeded (--max-wall-ms; in scan also --file-time-limit-ms)", chunk, pc);
@@ -87,8 +95,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
 #define ERR(code_, msg) make_error(arena, code_, msg)
 
   for (;;) {
-    if (--budget_left_ == 0) stop("instruction budget of " + std::to_string(options_.budgets.max_instructions) + " exceeded (--max-instructions)", chunk_index, pc);
-    if (has_deadline_ && (budget_left_ & 0xffff) == 0) check_clock(chunk_index, pc);
+    if (--slice_left_ == 0) [[unlikely]] next_slice(chunk_index, pc);
     const uint32_t w = code[pc];
     const uint32_t a = w >> 8;
     const uint32_t at = pc;
@@ -585,12 +592,12 @@ void Vm::note_constant_cost(uint32_t chunk, uint32_t pc) {
   // in its STORE_GLOBAL, whose position is the `let` declaration.
   RuleCost c;
   c.name = "let " + constant_name(chunk, pc);
-  c.instructions = constant_mark_budget_ - budget_left_;
+  c.instructions = constant_mark_budget_ - remaining();
   auto now = std::chrono::steady_clock::now();
   c.nanos = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - constant_mark_time_).count());
   c.runs = 1;
   costs_.push_back(std::move(c));
-  constant_mark_budget_ = budget_left_;
+  constant_mark_budget_ = remaining();
   constant_mark_time_ = now;
 }
 
@@ -606,13 +613,13 @@ void Vm::run_rule(uint32_t rule, Value resource, Value id) {
   }
   rule_locals_ = locals;
   fetched_.clear();
-  const uint64_t budget_before = budget_left_;
+  const uint64_t budget_before = remaining();
   const auto started = options_.collect_costs ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   try {
     run(info.chunk, locals, false);
     if (options_.collect_costs) {
       RuleCost& c = costs_[rule];
-      c.instructions += budget_before - budget_left_;
+      c.instructions += budget_before - remaining();
       c.nanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
       ++c.runs;
     }
@@ -636,7 +643,10 @@ EvalResult Vm::evaluate(const Document& doc) {
   arena_.reset();
   builder_depth_ = 0;
   call_depth_ = 0;
-  budget_left_ = options_.budgets.max_instructions + 1;
+  // max_instructions + 1 in all: the instruction that would exceed the
+  // budget stops. The first instruction starts the first slice.
+  slice_left_ = 1;
+  budget_reserve_ = options_.budgets.max_instructions;
   has_deadline_ = options_.budgets.max_wall_ms > 0;
   if (has_deadline_) deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.budgets.max_wall_ms);
   globals_.assign(p_.num_globals, Value());
@@ -651,7 +661,7 @@ EvalResult Vm::evaluate(const Document& doc) {
     if (options_.collect_costs) {
       costs_.assign(p_.rules.size(), RuleCost{});
       for (size_t i = 0; i < p_.rules.size(); ++i) costs_[i].name = p_.rules[i].id;
-      constant_mark_budget_ = budget_left_;
+      constant_mark_budget_ = remaining();
       constant_mark_time_ = std::chrono::steady_clock::now();
     }
     try {
@@ -688,7 +698,7 @@ EvalResult Vm::evaluate(const Document& doc) {
   } catch (const Stop& s) {
     result.errors.push_back(doc.name() + ": " + s.message);
   }
-  result.instructions = options_.budgets.max_instructions + 1 - budget_left_;
+  result.instructions = options_.budgets.max_instructions + 1 - remaining();
   // Deterministic order, one finding per (rule, subject, path, outcome).
   // Positions are sorted, then the findings moved once: a Finding is nine
   // strings, and sorting them in place moved each of them log n times.

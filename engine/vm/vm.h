@@ -48,6 +48,12 @@ class Vm {
   Value resources_of(std::string_view type);
   [[noreturn]] void stop(std::string what, uint32_t chunk, uint32_t pc);
   void check_clock(uint32_t chunk, uint32_t pc);
+  // The instruction budget is spent in slices: the dispatch loop only
+  // counts slice_left_ down (one test per instruction), and at zero
+  // next_slice() checks the budget and the clock. remaining() is exact.
+  static constexpr uint64_t kSlice = 1 << 16;
+  uint64_t remaining() const { return budget_reserve_ + slice_left_; }
+  void next_slice(uint32_t chunk, uint32_t pc);
 
   std::shared_ptr<const Program> program_;
   const Program& p_;
@@ -72,7 +78,8 @@ class Vm {
   std::vector<Builder> builders_;
   size_t builder_depth_ = 0;
   uint32_t call_depth_ = 0;
-  uint64_t budget_left_ = 0;
+  uint64_t slice_left_ = 0;      // instructions before next_slice()
+  uint64_t budget_reserve_ = 0;  // the budget beyond the current slice
   std::chrono::steady_clock::time_point deadline_;
   bool has_deadline_ = false;
   uint32_t current_rule_ = 0;
