@@ -10,6 +10,7 @@
 // all at load was most of a cold scan's cost.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,7 +24,11 @@ namespace moat {
 class PreparedSlot {
  public:
   // Already prepared (the compiler's path).
-  explicit PreparedSlot(std::shared_ptr<const void> state) : state_(std::move(state)) { std::call_once(once_, [] {}); }
+  explicit PreparedSlot(std::shared_ptr<const void> state) : state_(std::move(state)) {
+    std::call_once(once_, [] {});
+    ready_.store(state_.get(), std::memory_order_release);
+    prepared_.store(true, std::memory_order_release);
+  }
   // Prepared on first use from the call site's constant arguments, which
   // must outlive the slot (they live in the program's arena).
   PreparedSlot(PrepareFn prepare, std::vector<std::optional<Value>> args)
@@ -34,7 +39,12 @@ class PreparedSlot {
 
   // The state, or nullptr when preparing failed (the builtin then works
   // from its arguments, as for a non-constant pattern). Thread-safe.
+  // Every builtin call with prepared state asks, so the prepared case is
+  // one acquire load: std::call_once itself costs a call and thread-local
+  // writes each time, even when the state is long built.
   const void* get() const {
+    if (prepared_.load(std::memory_order_acquire)) [[likely]]
+      return ready_.load(std::memory_order_relaxed);
     std::call_once(once_, [this] {
       std::vector<const Value*> ptrs;
       ptrs.reserve(args_.size());
@@ -42,11 +52,15 @@ class PreparedSlot {
       std::string error;
       state_ = prepare_(ptrs, &error);
       if (!error.empty()) state_.reset();
+      ready_.store(state_.get(), std::memory_order_relaxed);
+      prepared_.store(true, std::memory_order_release);
     });
     return state_.get();
   }
 
  private:
+  mutable std::atomic<bool> prepared_{false};
+  mutable std::atomic<const void*> ready_{nullptr};  // state_.get() once prepared
   mutable std::once_flag once_;
   mutable std::shared_ptr<const void> state_;
   PrepareFn prepare_ = nullptr;

@@ -20,6 +20,7 @@
 //   once they are large, so joins by key are O(1).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -133,6 +134,11 @@ struct Member {
   Value key;  // always a string
   Value value;
 };
+
+// The member whose value `v` is (a pointer MapRep::find returned).
+inline const Member* member_of(const Value* v) {
+  return reinterpret_cast<const Member*>(reinterpret_cast<const char*>(v) - offsetof(Member, value));
+}
 
 struct MapRep {
   uint32_t size = 0;

@@ -37,6 +37,7 @@ Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<
   globals_arena_.set_limit(options_.budgets.max_memory_bytes);
   stack_.resize(1u << 16);
   stack_end_ = stack_.data() + stack_.size();
+  field_hints_.assign(p_.constants.size(), UINT32_MAX);
 }
 
 Vm::~Vm() = default;
@@ -118,8 +119,19 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         Value& x = TOP();
         std::string_view key = p_.constants[a].as_string();
         if (x.is_map()) {
-          if (const Value* v = x.as_map().find(key)) x = *v;
-          else x = make_missing(arena, x, p_.constants[a]);
+          // Inline cache: maps of one kind (a resource type, an event
+          // field) lay out their members alike, so the member where this
+          // name was found last time is tried first.
+          const MapRep& m = x.as_map();
+          const uint32_t hint = field_hints_[a];
+          if (hint < m.size && m.members[hint].key.as_string() == key) {
+            x = m.members[hint].value;
+          } else if (const Value* v = m.find(key)) {
+            field_hints_[a] = static_cast<uint32_t>(member_of(v) - m.members);
+            x = *v;
+          } else {
+            x = make_missing(arena, x, p_.constants[a]);
+          }
         } else if (x.is_undefined() || x.is_null()) {
           x = get_field(arena, x, key);
         } else {

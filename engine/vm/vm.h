@@ -78,6 +78,9 @@ class Vm {
   std::vector<Builder> builders_;
   size_t builder_depth_ = 0;
   uint32_t call_depth_ = 0;
+  // Per field-name constant: the member index where it was last found
+  // (Op::FIELD's inline cache); UINT32_MAX before the first lookup.
+  std::vector<uint32_t> field_hints_;
   uint64_t slice_left_ = 0;      // instructions before next_slice()
   uint64_t budget_reserve_ = 0;  // the budget beyond the current slice
   std::chrono::steady_clock::time_point deadline_;
