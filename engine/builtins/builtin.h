@@ -40,6 +40,7 @@ struct Param {
 };
 
 class CallContext;
+class SignatureMemo;
 using BuiltinFn = Value (*)(CallContext& ctx, std::span<const Value> args);
 
 // Compile-time preparation, for builtins whose argument is usually a literal
@@ -91,11 +92,16 @@ class CallContext {
   // evaluation (bounded). nullptr and *error set when the pattern is bad.
   const re2::RE2* regex(std::string_view pattern, std::string* error);
 
+  // The evaluation's shared signature scans (signature_index.h), or nullptr.
+  SignatureMemo* signature_memo() const { return signature_memo_; }
+  void set_signature_memo(SignatureMemo* memo) { signature_memo_ = memo; }
+
  private:
   struct RegexCache;
   Arena* arena_;
   int64_t now_;
   const void* prepared_ = nullptr;
+  SignatureMemo* signature_memo_ = nullptr;
   std::unique_ptr<RegexCache> regex_cache_;
 };
 

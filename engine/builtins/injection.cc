@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "builtins/builtin.h"
+#include "builtins/signature_index.h"
 #include "builtins/signature_set.h"
 #include "builtins/sqli_tokenizer.h"
 #include "builtins/util.h"
@@ -39,8 +40,13 @@ Value signatures(CallContext& ctx, std::span<const Value> a) {
     if (!built) return ctx.error("regex_error", "signatures: " + error);
     set = built.get();
   }
+  // A literal set goes through the program's joined index (one scan of
+  // the text for every rule's set); a set built here matches on its own.
+  std::vector<int> hits = built == nullptr && ctx.signature_memo() != nullptr
+                              ? ctx.signature_memo()->match(*set, a[0].as_string())
+                              : set->match(a[0].as_string());
   std::vector<Value> ids;
-  for (int i : set->match(a[0].as_string())) ids.push_back(make_string(ctx.arena(), set->id(i)));
+  for (int i : hits) ids.push_back(make_string(ctx.arena(), set->id(i)));
   return make_list(ctx.arena(), ids);
 }
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 
 namespace moat {
-namespace {
 
-re2::RE2::Options set_options() {
+re2::RE2::Options signature_options() {
   re2::RE2::Options o;
   o.set_log_errors(false);
   // Several hundred signatures compile to one DFA; the default 8 MiB budget
@@ -15,9 +14,7 @@ re2::RE2::Options set_options() {
   return o;
 }
 
-}  // namespace
-
-SignatureSet::SignatureSet() : set_(set_options(), re2::RE2::UNANCHORED) {}
+SignatureSet::SignatureSet() : set_(signature_options(), re2::RE2::UNANCHORED) {}
 
 std::unique_ptr<SignatureSet> SignatureSet::build(const Value& list, std::string* error) {
   if (!list.is_list()) {
@@ -49,6 +46,7 @@ std::unique_ptr<SignatureSet> SignatureSet::build(const Value& list, std::string
       return nullptr;
     }
     s->ids_.emplace_back(id);
+    s->patterns_.emplace_back(pattern);
     ++index;
   }
   if (!s->set_.Compile()) {

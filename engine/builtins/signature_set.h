@@ -16,6 +16,10 @@
 
 namespace moat {
 
+// The options every signature pattern is compiled with (SignatureIndex
+// compiles the same patterns again, and must match exactly the same).
+re2::RE2::Options signature_options();
+
 class SignatureSet {
  public:
   // From a list of patterns (each is its own id) or of maps {id: string,
@@ -27,12 +31,14 @@ class SignatureSet {
   // Indexes of the signatures matching somewhere in text, ascending.
   std::vector<int> match(std::string_view text) const;
   const std::string& id(int i) const { return ids_[static_cast<size_t>(i)]; }
+  const std::string& pattern(int i) const { return patterns_[static_cast<size_t>(i)]; }
   size_t size() const { return ids_.size(); }
 
  private:
   SignatureSet();
   re2::RE2::Set set_;
   std::vector<std::string> ids_;
+  std::vector<std::string> patterns_;  // for SignatureIndex, which joins sets
 };
 
 }  // namespace moat

@@ -67,4 +67,12 @@ class PreparedSlot {
   std::vector<std::optional<Value>> args_;
 };
 
+// State built from a whole program on first use (the joined signature index),
+// shared by every evaluation; held through a pointer because once_flag
+// cannot move with the Program.
+struct ProgramLazyState {
+  std::once_flag once;
+  std::shared_ptr<const void> state;
+};
+
 }  // namespace moat

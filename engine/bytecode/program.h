@@ -113,6 +113,9 @@ struct Program {
   uint32_t init_chunk = 0;
   std::vector<std::unique_ptr<PreparedSlot>> prepared;
   std::vector<PreparedCall> prepared_calls;  // parallel to `prepared`
+  // Every `signatures` call site's set joined into one (SignatureIndex),
+  // built by the first evaluation that matches a signature.
+  std::unique_ptr<ProgramLazyState> signature_index = std::make_unique<ProgramLazyState>();
   BuiltinRegistry builtins;
   // Resource type -> rules selecting it, in rule order.
   absl::flat_hash_map<std::string, std::vector<uint32_t>> rules_by_type;

@@ -24,6 +24,26 @@ Value propagate(const Value& a, const Value& b) {
 
 }  // namespace
 
+namespace {
+
+// The program's signature sets joined into one index, built once per
+// program by whichever evaluation needs it first. Preparing every
+// `signatures` call site here is what a scan that matches signatures at all
+// would soon do anyway; a template scan never asks.
+const SignatureIndex* joined_signatures(const Program& p) {
+  ProgramLazyState& lazy = *p.signature_index;
+  std::call_once(lazy.once, [&p, &lazy] {
+    std::vector<const SignatureSet*> sets;
+    for (size_t i = 0; i < p.prepared.size() && i < p.prepared_calls.size(); ++i)
+      if (p.builtins.at(p.prepared_calls[i].builtin).name == "signatures")
+        sets.push_back(static_cast<const SignatureSet*>(p.prepared[i]->get()));
+    lazy.state = std::shared_ptr<const SignatureIndex>(SignatureIndex::build(sets));
+  });
+  return static_cast<const SignatureIndex*>(lazy.state.get());
+}
+
+}  // namespace
+
 Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<Value> param_values,
        std::shared_ptr<Arena> param_arena)
     : program_(std::move(program)),
@@ -33,7 +53,10 @@ Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<
       param_arena_(std::move(param_arena)),
       arena_(options_.budgets.max_memory_bytes),
       ctx_(arena_, options_.now),
-      globals_ctx_(globals_arena_, options_.now) {
+      globals_ctx_(globals_arena_, options_.now),
+      signature_memo_([&p = p_] { return joined_signatures(p); }) {
+  ctx_.set_signature_memo(&signature_memo_);
+  globals_ctx_.set_signature_memo(&signature_memo_);
   globals_arena_.set_limit(options_.budgets.max_memory_bytes);
   stack_.resize(1u << 16);
   stack_end_ = stack_.data() + stack_.size();
@@ -649,6 +672,7 @@ EvalResult Vm::evaluate(const Document& doc) {
   EvalResult result;
   doc_ = &doc;
   findings_.clear();
+  signature_memo_.clear();
   unknown_count_ = 0;
   resources_cache_.clear();
   globals_arena_.reset();

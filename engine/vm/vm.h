@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "builtins/builtin.h"
+#include "builtins/signature_index.h"
 #include "bytecode/program.h"
 #include "documents/document.h"
 #include "value/arena.h"
@@ -66,6 +67,7 @@ class Vm {
   Arena arena_;          // values built by one rule on one resource
   CallContext ctx_;
   CallContext globals_ctx_;
+  SignatureMemo signature_memo_;  // both contexts share it; cleared per document
   Arena* arena_ptr_ = &arena_;  // where the running code allocates
   CallContext* ctx_ptr_ = &ctx_;
   std::vector<Value> globals_;
