@@ -85,8 +85,8 @@ void Vm::check_clock(uint32_t chunk, uint32_t pc) {
 }
 
 Value Vm::resources_of(std::string_view type) {
-  for (auto& [t, v] : resources_cache_)
-    if (t == type) return v;
+  if (auto it = resources_cache_.find(absl::string_view(type.data(), type.size())); it != resources_cache_.end())
+    return it->second;
   std::vector<Member> members;
   if (const std::vector<uint32_t>* idx = doc_->resources_of_type(type)) {
     const MapRep& all = doc_->resources().as_map();
@@ -94,7 +94,7 @@ Value Vm::resources_of(std::string_view type) {
     for (uint32_t i : *idx) members.push_back(all.members[i]);
   }
   Value v = make_map_unique(globals_arena_, members);
-  resources_cache_.emplace_back(std::string(type), v);
+  resources_cache_.emplace(std::string(type), v);
   return v;
 }
 

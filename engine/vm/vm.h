@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "builtins/builtin.h"
 #include "builtins/signature_index.h"
 #include "bytecode/program.h"
@@ -91,7 +92,7 @@ class Vm {
   bool in_init_ = false;  // running the constants' init chunk
   Value* rule_locals_ = nullptr;  // locals of the running rule, for paths
   std::vector<std::pair<Value, Value>> fetched_;  // (resource, id) read by resource() in this run
-  std::vector<std::pair<std::string, Value>> resources_cache_;
+  absl::flat_hash_map<std::string, Value> resources_cache_;  // resources(type) per document
   std::vector<Finding> findings_;
   // EvalOptions::collect_costs: one entry per rule (by index), then one per
   // constant as the init chunk computes it, from these marks.

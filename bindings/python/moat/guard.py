@@ -392,6 +392,8 @@ class Guard:
     def handle(self, handler: Callable[[Any, Any], Any], event: Any, context: Any) -> Any:
         """One invocation: evaluate, log, and call ``handler`` or block."""
         verdict = self.inspect(event)
+        if not verdict.detections and verdict.error is None:
+            return handler(event, context)  # the common case: nothing to log or decide
         blocking = verdict.blocking
         decisions = {i: ("allowed-by-list" if d.allowed else "blocked" if self.mode == "block" else "reported")
                      for i, d in enumerate(verdict.detections)}
