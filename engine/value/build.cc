@@ -5,30 +5,25 @@
 namespace moat {
 namespace {
 
-// Maps up to this size are scanned linearly: comparing a few short keys is
-// faster than hashing, and most resources have fewer fields than this.
-constexpr uint32_t kIndexThreshold = 12;
-
-const uint32_t* build_index(Arena& arena, const Member* members, uint32_t n, uint32_t* mask_out) {
-  uint32_t cap = 16;
-  while (cap < n * 2) cap <<= 1;
-  uint32_t* table = arena.make_array<uint32_t>(cap);
+// Fills the index of a map of n members (MapRep::index). Maps up to
+// MapRep::kIndexThreshold members are scanned linearly: comparing a few short
+// keys is faster than hashing, and most resources have fewer fields.
+void fill_index(uint32_t* table, const Member* members, uint32_t n) {
+  const uint32_t cap = MapRep::index_slots(n);
   std::memset(table, 0, sizeof(uint32_t) * cap);
-  uint32_t mask = cap - 1;
+  const uint32_t mask = cap - 1;
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t h = hash_key(members[i].key.as_string());
     uint32_t slot = static_cast<uint32_t>(h) & mask;
     while (table[slot] != 0) slot = (slot + 1) & mask;
     table[slot] = i + 1;
   }
-  *mask_out = mask;
-  return table;
 }
 
 }  // namespace
 
 const Value* MapRep::find(std::string_view key) const {
-  if (index == nullptr) {
+  if (size <= kIndexThreshold) {
     // Field names mostly differ in length or first byte: test those before
     // calling memcmp, which showed up in every profile of a rule's field
     // accesses.
@@ -45,11 +40,13 @@ const Value* MapRep::find(std::string_view key) const {
     }
     return nullptr;
   }
-  uint32_t slot = static_cast<uint32_t>(hash_key(key)) & index_mask;
-  while (uint32_t e = index[slot]) {
+  const uint32_t* table = index();
+  const uint32_t mask = index_slots(size) - 1;
+  uint32_t slot = static_cast<uint32_t>(hash_key(key)) & mask;
+  while (uint32_t e = table[slot]) {
     const Member& m = members[e - 1];
     if (m.key.as_string() == key) return &m.value;
-    slot = (slot + 1) & index_mask;
+    slot = (slot + 1) & mask;
   }
   return nullptr;
 }
@@ -68,15 +65,19 @@ Value make_list(Arena& arena, std::span<const Value> items, uint32_t source_offs
 
 Value make_map_unique(Arena& arena, std::span<const Member> members, uint32_t source_offset) {
   auto* rep = arena.make_array<MapRep>(1);
-  Member* copy = arena.make_array<Member>(members.size());
-  if (!members.empty())
-    std::memcpy(static_cast<void*>(copy), members.data(), members.size() * sizeof(Member));
-  rep->size = static_cast<uint32_t>(members.size());
+  const uint32_t n = static_cast<uint32_t>(members.size());
+  // A large map's index goes right before its members (MapRep::index).
+  const size_t slots = n > MapRep::kIndexThreshold ? MapRep::index_slots(n) : 0;
+  static_assert(alignof(Member) % alignof(uint32_t) == 0 && sizeof(uint32_t) * 16 % alignof(Member) == 0,
+                "an index of 16 or more slots keeps the members aligned");
+  const size_t bytes = slots * sizeof(uint32_t) + n * sizeof(Member);
+  char* block = static_cast<char*>(arena.allocate(bytes ? bytes : 1, alignof(Member)));
+  Member* copy = reinterpret_cast<Member*>(block + slots * sizeof(uint32_t));
+  if (n != 0) std::memcpy(static_cast<void*>(copy), members.data(), n * sizeof(Member));
+  rep->size = n;
   rep->source_offset = source_offset;
   rep->members = copy;
-  rep->index = nullptr;
-  rep->index_mask = 0;
-  if (rep->size > kIndexThreshold) rep->index = build_index(arena, copy, rep->size, &rep->index_mask);
+  if (slots != 0) fill_index(reinterpret_cast<uint32_t*>(block), copy, n);
   return Value::map(rep);
 }
 

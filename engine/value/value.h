@@ -20,6 +20,7 @@
 //   once they are large, so joins by key are O(1).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -141,19 +142,26 @@ inline const Member* member_of(const Value* v) {
 }
 
 struct MapRep {
+  // Maps with more members than this also have an index: an open-addressing
+  // table of member index + 1 (0 = empty) of index_slots(size) entries,
+  // stored just before `members` (one allocation), so small maps, most of a
+  // document, carry no index fields at all (16 bytes a map).
+  static constexpr uint32_t kIndexThreshold = 12;
+  static uint32_t index_slots(uint32_t size) { return std::bit_ceil(size * 2); }
+
   uint32_t size = 0;
   uint32_t source_offset = UINT32_MAX;
   const Member* members = nullptr;
-  // Open-addressing table of member index + 1 (0 = empty), present when the
-  // map is large enough for a linear scan to lose; mask = table size - 1.
-  const uint32_t* index = nullptr;
-  uint32_t index_mask = 0;
 
   const Member* begin() const { return members; }
   const Member* end() const { return members + size; }
+  const uint32_t* index() const {
+    return size > kIndexThreshold ? reinterpret_cast<const uint32_t*>(members) - index_slots(size) : nullptr;
+  }
   // nullptr when absent.
   const Value* find(std::string_view key) const;
 };
+static_assert(sizeof(MapRep) == 16, "MapRep must stay 16 bytes");
 
 // The container that lacked the key (a map or list value, or null when the
 // missing value did not come from a lookup) and the key (string or int).

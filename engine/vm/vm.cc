@@ -736,8 +736,9 @@ EvalResult Vm::evaluate(const Document& doc) {
   }
   result.instructions = options_.budgets.max_instructions + 1 - remaining();
   // Deterministic order, one finding per (rule, subject, path, outcome).
-  // Positions are sorted, then the findings moved once: a Finding is nine
-  // strings, and sorting them in place moved each of them log n times.
+  // Positions are sorted, then the permutation applied in place, cycle by
+  // cycle: a Finding is nine strings (sorting them moved each log n times),
+  // and a sorted copy doubled the findings' memory at the evaluation's peak.
   {
     std::vector<uint32_t> order(findings_.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -747,10 +748,21 @@ EvalResult Vm::evaluate(const Document& doc) {
       return std::tie(x.rule_id, x.subject, x.path, x.outcome, x.message) <
              std::tie(y.rule_id, y.subject, y.path, y.outcome, y.message);
     });
-    std::vector<Finding> sorted;
-    sorted.reserve(findings_.size());
-    for (uint32_t i : order) sorted.push_back(std::move(findings_[i]));
-    findings_ = std::move(sorted);
+    constexpr uint32_t kPlaced = UINT32_MAX;
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      if (order[i] == kPlaced) continue;
+      if (order[i] == i) { order[i] = kPlaced; continue; }
+      // Position i takes findings_[order[i]], which takes findings_[order[order[i]]], ...
+      Finding first = std::move(findings_[i]);
+      uint32_t j = i;
+      for (;;) {
+        const uint32_t from = order[j];
+        order[j] = kPlaced;
+        if (from == i) { findings_[j] = std::move(first); break; }
+        findings_[j] = std::move(findings_[from]);
+        j = from;
+      }
+    }
   }
   // One finding per rule and place; findings with no place at all stay
   // apart when they say different things.
