@@ -1,6 +1,11 @@
 #include "value/value.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <charconv>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -130,7 +135,29 @@ int compare_values(const Value& a, const Value& b) {
 namespace {
 void write_string(std::string_view s, std::string& out) {
   out.push_back('"');
-  for (unsigned char c : s) {
+  // Plain bytes are copied a run at a time; only the few that need an
+  // escape are looked at one by one (reports are mostly such strings).
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+#ifdef __SSE2__
+    // Sixteen bytes at a time while none needs an escape.
+    while (s.size() - i >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i special = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+          _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F)));  // v <= 0x1F
+      if (const int bits = _mm_movemask_epi8(special)) {
+        i += static_cast<size_t>(std::countr_zero(static_cast<unsigned>(bits)));
+        break;
+      }
+      i += 16;
+    }
+    if (i >= s.size()) break;
+#endif
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -139,16 +166,14 @@ void write_string(std::string_view s, std::string& out) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out.push_back('"');
 }
 
