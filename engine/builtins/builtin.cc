@@ -44,6 +44,17 @@ struct CallContext::RegexCache {
   // memory without limit; past the bound the cache is simply cleared.
   static constexpr size_t kMaxEntries = 256;
   absl::flat_hash_map<std::string, std::unique_ptr<re2::RE2>> map;
+
+  // matches() answers per pattern and text: rules test the same short
+  // values (environment variable names, actions, types) on resource after
+  // resource, and a hash lookup costs a fraction of an RE2 search. Keyed by
+  // the pattern's text, not the RE2's address, which a freed RE2 (a cleared
+  // `map`, a prepared state gone with its program) can pass to another;
+  // every RE2 matches() uses is built with the same options.
+  static constexpr size_t kMaxAnswers = 8192;
+  static constexpr size_t kMaxAnswerText = 128;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, bool>> answers;
+  size_t answer_count = 0;
 };
 
 CallContext::CallContext(Arena& arena, int64_t now_unix_seconds)
@@ -75,6 +86,27 @@ const re2::RE2* CallContext::regex(std::string_view pattern, std::string* error)
   }
   if (regex_cache_->map.size() >= RegexCache::kMaxEntries) regex_cache_->map.clear();
   return regex_cache_->map.emplace(std::move(key), std::move(re)).first->second.get();
+}
+
+bool CallContext::partial_match(const re2::RE2& re, std::string_view text) {
+  const re2::StringPiece piece(text.data(), text.size());
+  if (text.size() > RegexCache::kMaxAnswerText) return re.Match(piece, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
+  RegexCache& c = *regex_cache_;
+  const absl::string_view key(text.data(), text.size());
+  const absl::string_view pattern(re.pattern().data(), re.pattern().size());
+  auto per = c.answers.find(pattern);
+  if (per != c.answers.end())
+    if (auto it = per->second.find(key); it != per->second.end()) return it->second;
+  const bool found = re.Match(piece, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
+  if (c.answer_count >= RegexCache::kMaxAnswers) {
+    c.answers.clear();
+    c.answer_count = 0;
+    per = c.answers.end();
+  }
+  if (per == c.answers.end()) per = c.answers.emplace(std::string(pattern), absl::flat_hash_map<std::string, bool>()).first;
+  per->second.emplace(std::string(text), found);
+  ++c.answer_count;
+  return found;
 }
 
 void BuiltinRegistry::add(BuiltinDef def) { defs_.push_back(std::move(def)); }

@@ -91,6 +91,9 @@ class CallContext {
   // A compiled RE2 for a pattern that was not a literal, cached for the
   // evaluation (bounded). nullptr and *error set when the pattern is bad.
   const re2::RE2* regex(std::string_view pattern, std::string* error);
+  // Whether `re` (prepared, or from regex()) matches somewhere in text,
+  // remembered per text for short texts (bounded).
+  bool partial_match(const re2::RE2& re, std::string_view text);
 
   // The evaluation's shared signature scans (signature_index.h), or nullptr.
   SignatureMemo* signature_memo() const { return signature_memo_; }

@@ -80,7 +80,7 @@ Value matches(CallContext& ctx, std::span<const Value> a) {
   Value err;
   const re2::RE2* re = pattern_arg(ctx, a, 1, "matches", &err);
   if (re == nullptr) return err;
-  return Value::boolean(re2::RE2::PartialMatch(piece(a[0].as_string()), *re));
+  return Value::boolean(ctx.partial_match(*re, a[0].as_string()));
 }
 
 Value regex_find(CallContext& ctx, std::span<const Value> a) {

@@ -144,6 +144,31 @@ TEST(RegexBuiltins, FindAllIsCapped) {
   EXPECT_EQ(over.as_error().code, "limit_exceeded");
 }
 
+TEST(RegexBuiltins, RememberedMatchesStayRightWhilePatternsChurn) {
+  // matches() remembers answers per pattern and text; patterns that are
+  // not literals come from a bounded cache whose RE2s are freed when it is
+  // cleared (and a new RE2 may then reuse an old one's address). Every
+  // answer must still be the pattern's own.
+  BuiltinRegistry r = registry();
+  Arena arena;
+  CallContext ctx(arena, 0);
+  for (int round = 0; round < 3; ++round)
+    for (int i = 0; i < 600; ++i) {
+      // Pattern i matches "k<i>" and nothing else among the texts used.
+      Value pattern = make_string(arena, "^k" + std::to_string(i) + "$");
+      for (int j : {i, i + 1}) {
+        Value text = make_string(arena, "k" + std::to_string(j));
+        Value got = call(r, "matches", {text, pattern}, ctx);
+        ASSERT_TRUE(got.is_bool());
+        EXPECT_EQ(got.as_bool(), j == i) << "pattern " << i << " text k" << j;
+      }
+    }
+  // Long texts are matched each time, not remembered.
+  std::string hay(10000, 'x');
+  EXPECT_TRUE(call(r, "matches", {make_string(arena, hay + "y"), Value::string("y$")}, ctx).as_bool());
+  EXPECT_FALSE(call(r, "matches", {make_string(arena, hay), Value::string("y$")}, ctx).as_bool());
+}
+
 TEST(RegexBuiltins, ReplaceCountsAgainstTheArenaBudget) {
   BuiltinRegistry r = registry();
   Arena arena(1 << 20);
