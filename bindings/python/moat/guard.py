@@ -37,6 +37,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from . import _moat
 from ._api import Engine, Program, load_event
 from ._findings import Error, Finding
 
@@ -319,6 +320,18 @@ class Guard:
             return finding.category == "injection"  # the bundled library's event rules
         return True  # the organisation's own policies
 
+    def _nothing_found(self, event: Any) -> bool:
+        """Whether a dict event yields no finding and no error at all, asked of the engine
+        directly (no Python objects built per finding); anything else takes inspect()."""
+        if type(event) is not dict:
+            return False
+        try:
+            findings, _unknown, errors, _instructions = self.program._program.evaluate(
+                _moat.event_from_python(event, "<event>"))
+        except Exception:  # noqa: BLE001 - inspect() reports it
+            return False
+        return not findings and not errors
+
     def inspect(self, event: Any) -> Verdict:
         """Evaluate ``event``: the detections (allow-list applied), or the error."""
         verdict = Verdict(_source_of(event))
@@ -391,9 +404,11 @@ class Guard:
 
     def handle(self, handler: Callable[[Any, Any], Any], event: Any, context: Any) -> Any:
         """One invocation: evaluate, log, and call ``handler`` or block."""
+        if self._nothing_found(event):
+            return handler(event, context)  # the common case: nothing to log or decide
         verdict = self.inspect(event)
         if not verdict.detections and verdict.error is None:
-            return handler(event, context)  # the common case: nothing to log or decide
+            return handler(event, context)
         blocking = verdict.blocking
         decisions = {i: ("allowed-by-list" if d.allowed else "blocked" if self.mode == "block" else "reported")
                      for i, d in enumerate(verdict.detections)}
