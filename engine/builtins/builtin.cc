@@ -45,16 +45,18 @@ struct CallContext::RegexCache {
   static constexpr size_t kMaxEntries = 256;
   absl::flat_hash_map<std::string, std::unique_ptr<re2::RE2>> map;
 
-  // matches() answers per pattern and text: rules test the same short
-  // values (environment variable names, actions, types) on resource after
-  // resource, and a hash lookup costs a fraction of an RE2 search. Keyed by
-  // the pattern's text, not the RE2's address, which a freed RE2 (a cleared
-  // `map`, a prepared state gone with its program) can pass to another;
-  // every RE2 matches() uses is built with the same options.
+  // matches() answers per regex and text, for one document (see
+  // forget_answers): rules test the same short values (environment variable
+  // names, actions, types) on resource after resource, and a hash lookup
+  // costs a fraction of an RE2 search. Keyed by the RE2's address: only an
+  // evaluator remembers (remember_matches), and its RE2s outlive the
+  // document (prepared ones live with the program; those of `map` go with
+  // it, so clearing `map` forgets them too).
   static constexpr size_t kMaxAnswers = 8192;
   static constexpr size_t kMaxAnswerText = 128;
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, bool>> answers;
+  absl::flat_hash_map<const re2::RE2*, absl::flat_hash_map<std::string, bool>> answers;
   size_t answer_count = 0;
+  bool remember = false;
 };
 
 CallContext::CallContext(Arena& arena, int64_t now_unix_seconds)
@@ -84,28 +86,39 @@ const re2::RE2* CallContext::regex(std::string_view pattern, std::string* error)
     *error = re->error();
     return nullptr;
   }
-  if (regex_cache_->map.size() >= RegexCache::kMaxEntries) regex_cache_->map.clear();
+  if (regex_cache_->map.size() >= RegexCache::kMaxEntries) {
+    regex_cache_->map.clear();
+    regex_cache_->answers.clear();
+    regex_cache_->answer_count = 0;
+  }
   return regex_cache_->map.emplace(std::move(key), std::move(re)).first->second.get();
+}
+
+void CallContext::remember_matches(bool on) {
+  regex_cache_->remember = on;
+  forget_answers();
+}
+
+void CallContext::forget_answers() {
+  // The per-regex tables stay (small ones keep their storage): the same
+  // rules run on the next document.
+  for (auto& [re, per] : regex_cache_->answers) per.clear();
+  regex_cache_->answer_count = 0;
 }
 
 bool CallContext::partial_match(const re2::RE2& re, std::string_view text) {
   const re2::StringPiece piece(text.data(), text.size());
-  if (text.size() > RegexCache::kMaxAnswerText) return re.Match(piece, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
   RegexCache& c = *regex_cache_;
+  if (!c.remember || text.size() > RegexCache::kMaxAnswerText)
+    return re.Match(piece, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
+  absl::flat_hash_map<std::string, bool>& per = c.answers[&re];
   const absl::string_view key(text.data(), text.size());
-  const absl::string_view pattern(re.pattern().data(), re.pattern().size());
-  auto per = c.answers.find(pattern);
-  if (per != c.answers.end())
-    if (auto it = per->second.find(key); it != per->second.end()) return it->second;
+  if (auto it = per.find(key); it != per.end()) return it->second;
   const bool found = re.Match(piece, 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
-  if (c.answer_count >= RegexCache::kMaxAnswers) {
-    c.answers.clear();
-    c.answer_count = 0;
-    per = c.answers.end();
+  if (c.answer_count < RegexCache::kMaxAnswers) {
+    per.emplace(std::string(text), found);
+    ++c.answer_count;
   }
-  if (per == c.answers.end()) per = c.answers.emplace(std::string(pattern), absl::flat_hash_map<std::string, bool>()).first;
-  per->second.emplace(std::string(text), found);
-  ++c.answer_count;
   return found;
 }
 

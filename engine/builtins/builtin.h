@@ -91,9 +91,15 @@ class CallContext {
   // A compiled RE2 for a pattern that was not a literal, cached for the
   // evaluation (bounded). nullptr and *error set when the pattern is bad.
   const re2::RE2* regex(std::string_view pattern, std::string* error);
-  // Whether `re` (prepared, or from regex()) matches somewhere in text,
-  // remembered per text for short texts (bounded).
+  // Whether `re` (prepared, or from regex()) matches somewhere in text;
+  // with remember_matches on, answers for short texts are kept (bounded).
   bool partial_match(const re2::RE2& re, std::string_view text);
+  // For an evaluator, whose prepared RE2s outlive every document it sees.
+  void remember_matches(bool on);
+  // Called before each document: what partial_match remembered was seen
+  // in the previous one (a long-lived evaluator would otherwise answer
+  // repeated traffic from memory, and hold it).
+  void forget_answers();
 
   // The evaluation's shared signature scans (signature_index.h), or nullptr.
   SignatureMemo* signature_memo() const { return signature_memo_; }

@@ -57,6 +57,8 @@ Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<
       signature_memo_([&p = p_] { return joined_signatures(p); }) {
   ctx_.set_signature_memo(&signature_memo_);
   globals_ctx_.set_signature_memo(&signature_memo_);
+  ctx_.remember_matches(true);
+  globals_ctx_.remember_matches(true);
   globals_arena_.set_limit(options_.budgets.max_memory_bytes);
   stack_.resize(1u << 16);
   stack_end_ = stack_.data() + stack_.size();
@@ -673,6 +675,8 @@ EvalResult Vm::evaluate(const Document& doc) {
   doc_ = &doc;
   findings_.clear();
   signature_memo_.clear();
+  ctx_.forget_answers();
+  globals_ctx_.forget_answers();
   unknown_count_ = 0;
   resources_cache_.clear();
   globals_arena_.reset();

@@ -145,14 +145,16 @@ TEST(RegexBuiltins, FindAllIsCapped) {
 }
 
 TEST(RegexBuiltins, RememberedMatchesStayRightWhilePatternsChurn) {
-  // matches() remembers answers per pattern and text; patterns that are
-  // not literals come from a bounded cache whose RE2s are freed when it is
-  // cleared (and a new RE2 may then reuse an old one's address). Every
-  // answer must still be the pattern's own.
+  // An evaluator's matches() remembers answers per regex and text;
+  // patterns that are not literals come from a bounded cache whose RE2s are
+  // freed when it is cleared (and a new RE2 may then reuse an old one's
+  // address). Every answer must still be the pattern's own, across
+  // documents too.
   BuiltinRegistry r = registry();
   Arena arena;
   CallContext ctx(arena, 0);
-  for (int round = 0; round < 3; ++round)
+  ctx.remember_matches(true);
+  for (int round = 0; round < 3; ++round, ctx.forget_answers())
     for (int i = 0; i < 600; ++i) {
       // Pattern i matches "k<i>" and nothing else among the texts used.
       Value pattern = make_string(arena, "^k" + std::to_string(i) + "$");
