@@ -87,6 +87,10 @@ void Vm::check_clock(uint32_t chunk, uint32_t pc) {
 }
 
 Value Vm::resources_of(std::string_view type) {
+  // No resource of the type (every type, in an event document): one shared
+  // empty map, with nothing to build or cache.
+  static constexpr MapRep kNoResources{};
+  if (doc_->resources_of_type(type) == nullptr) return Value::map(&kNoResources);
   if (auto it = resources_cache_.find(absl::string_view(type.data(), type.size())); it != resources_cache_.end())
     return it->second;
   std::vector<Member> members;
