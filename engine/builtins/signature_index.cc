@@ -29,15 +29,7 @@ int64_t SignatureIndex::offset_of(const SignatureSet* set) const {
 }
 
 bool SignatureIndex::match(std::string_view text, std::vector<int>* hits) const {
-  hits->clear();
-  re2::StringPiece piece(text.data(), text.size());
-  // As SignatureSet::match: first only whether anything matches, which
-  // allocates nothing and stops early; nearly every field matches nothing.
-  re2::RE2::Set::ErrorInfo error;
-  if (!set_.Match(piece, nullptr, &error)) return error.kind == re2::RE2::Set::kNoError;
-  if (!set_.Match(piece, hits, &error)) return false;
-  std::sort(hits->begin(), hits->end());
-  return true;
+  return match_signatures(set_, text, hits);
 }
 
 const SignatureIndex* SignatureMemo::index() {

@@ -56,16 +56,19 @@ std::unique_ptr<SignatureSet> SignatureSet::build(const Value& list, std::string
   return s;
 }
 
+bool match_signatures(const re2::RE2::Set& set, std::string_view text, std::vector<int>* hits) {
+  hits->clear();
+  const re2::StringPiece piece(text.data(), text.size());
+  re2::RE2::Set::ErrorInfo error;
+  if (!set.Match(piece, nullptr, &error)) return error.kind == re2::RE2::Set::kNoError;
+  if (!set.Match(piece, hits, &error)) return false;
+  std::sort(hits->begin(), hits->end());
+  return true;
+}
+
 std::vector<int> SignatureSet::match(std::string_view text) const {
   std::vector<int> hits;
-  if (ids_.empty()) return hits;
-  // Nearly every text an event rule sees matches nothing. Asked only
-  // whether anything matches, RE2 allocates nothing and stops at the first
-  // match; the matches themselves cost a second pass, taken only then.
-  re2::StringPiece piece(text.data(), text.size());
-  if (!set_.Match(piece, nullptr)) return hits;
-  set_.Match(piece, &hits);
-  std::sort(hits.begin(), hits.end());
+  if (!ids_.empty()) match_signatures(set_, text, &hits);
   return hits;
 }
 

@@ -20,6 +20,13 @@ namespace moat {
 // compiles the same patterns again, and must match exactly the same).
 re2::RE2::Options signature_options();
 
+// The indexes of `set`'s patterns matching somewhere in text, ascending,
+// into *hits; false when RE2 could not decide (its DFA ran out of memory).
+// Nearly every text matches nothing: RE2 is first asked only whether
+// anything does, which allocates nothing and stops at the first match, and
+// the matches themselves cost a second pass, taken only then.
+bool match_signatures(const re2::RE2::Set& set, std::string_view text, std::vector<int>* hits);
+
 class SignatureSet {
  public:
   // From a list of patterns (each is its own id) or of maps {id: string,

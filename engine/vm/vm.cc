@@ -4,6 +4,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "bytecode/program_signatures.h"
 #include "value/build.h"
 #include "vm/describe.h"
 
@@ -24,26 +25,6 @@ Value propagate(const Value& a, const Value& b) {
 
 }  // namespace
 
-namespace {
-
-// The program's signature sets joined into one index, built once per
-// program by whichever evaluation needs it first. Preparing every
-// `signatures` call site here is what a scan that matches signatures at all
-// would soon do anyway; a template scan never asks.
-const SignatureIndex* joined_signatures(const Program& p) {
-  ProgramLazyState& lazy = *p.signature_index;
-  std::call_once(lazy.once, [&p, &lazy] {
-    std::vector<const SignatureSet*> sets;
-    for (size_t i = 0; i < p.prepared.size() && i < p.prepared_calls.size(); ++i)
-      if (p.builtins.at(p.prepared_calls[i].builtin).name == "signatures")
-        sets.push_back(static_cast<const SignatureSet*>(p.prepared[i]->get()));
-    lazy.state = std::shared_ptr<const SignatureIndex>(SignatureIndex::build(sets));
-  });
-  return static_cast<const SignatureIndex*>(lazy.state.get());
-}
-
-}  // namespace
-
 Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<Value> param_values,
        std::shared_ptr<Arena> param_arena)
     : program_(std::move(program)),
@@ -54,7 +35,7 @@ Vm::Vm(std::shared_ptr<const Program> program, EvalOptions options, std::vector<
       arena_(options_.budgets.max_memory_bytes),
       ctx_(arena_, options_.now),
       globals_ctx_(globals_arena_, options_.now),
-      signature_memo_([&p = p_] { return joined_signatures(p); }) {
+      signature_memo_([&p = p_] { return signature_index_of(p); }) {
   ctx_.set_signature_memo(&signature_memo_);
   globals_ctx_.set_signature_memo(&signature_memo_);
   ctx_.remember_matches(true);
@@ -90,15 +71,14 @@ Value Vm::resources_of(std::string_view type) {
   // No resource of the type (every type, in an event document): one shared
   // empty map, with nothing to build or cache.
   static constexpr MapRep kNoResources{};
-  if (doc_->resources_of_type(type) == nullptr) return Value::map(&kNoResources);
+  const std::vector<uint32_t>* idx = doc_->resources_of_type(type);
+  if (idx == nullptr) return Value::map(&kNoResources);
   if (auto it = resources_cache_.find(absl::string_view(type.data(), type.size())); it != resources_cache_.end())
     return it->second;
   std::vector<Member> members;
-  if (const std::vector<uint32_t>* idx = doc_->resources_of_type(type)) {
-    const MapRep& all = doc_->resources().as_map();
-    members.reserve(idx->size());
-    for (uint32_t i : *idx) members.push_back(all.members[i]);
-  }
+  members.reserve(idx->size());
+  const MapRep& all = doc_->resources().as_map();
+  for (uint32_t i : *idx) members.push_back(all.members[i]);
   Value v = make_map_unique(globals_arena_, members);
   resources_cache_.emplace(std::string(type), v);
   return v;
