@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _moat
-from ._api import Engine, Program, load_event
+from ._api import Engine, Program, _result, load_event
 from ._findings import Error, Finding
 
 __all__ = ["guard", "Guard", "EventBlocked", "Detection", "Verdict", "mask_secrets"]
@@ -320,27 +320,29 @@ class Guard:
             return finding.category == "injection"  # the bundled library's event rules
         return True  # the organisation's own policies
 
-    def _nothing_found(self, event: Any) -> bool:
-        """Whether a dict event yields no finding and no error at all, asked of the engine
-        directly (no Python objects built per finding); anything else takes inspect()."""
+    def _native_result(self, event: Any) -> Optional[tuple]:
+        """A dict event evaluated by the engine directly: the raw (findings, unknown
+        count, errors, instructions), with no Python object built per finding; None
+        for anything else (or a dict that does not convert), which inspect() loads."""
         if type(event) is not dict:
-            return False
+            return None
         try:
-            findings, _unknown, errors, _instructions = self.program._program.evaluate(
-                _moat.event_from_python(event, "<event>"))
-        except Exception:  # noqa: BLE001 - inspect() reports it
-            return False
-        return not findings and not errors
+            return self.program._program.evaluate(_moat.event_from_python(event, "<event>"))
+        except Exception:  # noqa: BLE001 - inspect() loads it again and reports the failure
+            return None
 
-    def inspect(self, event: Any) -> Verdict:
+    def inspect(self, event: Any, _raw: Optional[tuple] = None) -> Verdict:
         """Evaluate ``event``: the detections (allow-list applied), or the error."""
         verdict = Verdict(_source_of(event))
         try:
-            if isinstance(event, (Mapping, str, bytes)):
-                document = load_event(event)
+            if _raw is not None:  # handle() already evaluated it
+                result = _result(_raw, "<event>")
             else:
-                document = load_event(json.dumps(event))
-            result = self.program.evaluate(document)
+                if isinstance(event, (Mapping, str, bytes)):
+                    document = load_event(event)
+                else:
+                    document = load_event(json.dumps(event))
+                result = self.program.evaluate(document)
         except Exception as e:  # noqa: BLE001 - a guard reports, by on_error, any failure to evaluate
             verdict.error = f"{type(e).__name__}: {e}"
             return verdict
@@ -404,9 +406,10 @@ class Guard:
 
     def handle(self, handler: Callable[[Any, Any], Any], event: Any, context: Any) -> Any:
         """One invocation: evaluate, log, and call ``handler`` or block."""
-        if self._nothing_found(event):
+        raw = self._native_result(event)
+        if raw is not None and not raw[0] and not raw[2]:
             return handler(event, context)  # the common case: nothing to log or decide
-        verdict = self.inspect(event)
+        verdict = self.inspect(event, raw)
         if not verdict.detections and verdict.error is None:
             return handler(event, context)
         blocking = verdict.blocking
