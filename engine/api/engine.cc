@@ -76,7 +76,9 @@ absl::StatusOr<CompileResult> Engine::load_precompiled(std::shared_ptr<const Sou
   std::string_view blob = options_.precompiled_library_override ? *options_.precompiled_library_override
                                                                  : precompiled_library_blob();
   if (blob.empty()) return absl::NotFoundError("this binary carries no precompiled library");
-  auto loaded = deserialize_program(blob, sources);
+  DeserializeOptions how;
+  how.embedded = !options_.precompiled_library_override;
+  auto loaded = deserialize_program(blob, sources, how);
   if (!loaded.ok()) return loaded.status();
   CompileResult result;
   result.sources = std::move(sources);

@@ -130,14 +130,23 @@ class Reader {
  public:
   explicit Reader(std::string_view bytes) : bytes_(bytes) {}
 
-  bool ok() const { return error_.empty(); }
+  bool ok() const { return !failed_; }
   const std::string& error() const { return error_; }
   size_t pos() const { return pos_; }
   size_t left() const { return bytes_.size() - pos_; }
-  void set_context(std::string what) { context_ = std::move(what); }
+  // What is being read, for the error message ("chunk 17"); only put into
+  // words when reading fails, as the library has thousands of items.
+  void set_context(const char* what, int64_t index = -1) {
+    context_ = what;
+    context_index_ = index;
+  }
 
   void fail(const std::string& message) {
-    if (error_.empty()) error_ = message + " at byte " + std::to_string(pos_) + (context_.empty() ? "" : " (" + context_ + ")");
+    if (failed_) return;
+    failed_ = true;
+    error_ = message + " at byte " + std::to_string(pos_);
+    if (context_ != nullptr)
+      error_ += std::string(" (") + context_ + (context_index_ >= 0 ? " " + std::to_string(context_index_) : "") + ")";
   }
   // A fixed-size little-endian scalar (0 once reading has failed).
   template <typename T>
@@ -233,9 +242,9 @@ class Reader {
   }
 
  private:
-  void raw(void* p, size_t n) {
-    if (!ok()) return;
-    if (n > left()) {
+  // Inlined: loading the library reads some 60,000 scalars.
+  [[gnu::always_inline]] void raw(void* p, size_t n) {
+    if (failed_ || n > left()) [[unlikely]] {
       fail("truncated");
       return;
     }
@@ -245,8 +254,10 @@ class Reader {
 
   std::string_view bytes_;
   size_t pos_ = 0;
+  bool failed_ = false;
   std::string error_;
-  std::string context_;
+  const char* context_ = nullptr;
+  int64_t context_index_ = -1;
 };
 
 absl::Status bad(const std::string& what) { return absl::DataLossError("precompiled program: " + what); }
@@ -477,11 +488,12 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
   program->builtins = BuiltinRegistry::standard();
   if (engine_fp != engine_fingerprint(program->builtins))
     return bad("compiled by a different engine (its opcodes or builtins differ from this binary's)");
-  if (sources_fp != sources_fingerprint(*sources)) return bad("compiled from different policy sources");
+  if (!options.embedded && sources_fp != sources_fingerprint(*sources))
+    return bad("compiled from different policy sources");
   std::string_view payload = bytes.substr(kHeaderSize);
   if (payload.size() != payload_size)
     return bad("payload is " + std::to_string(payload.size()) + " bytes, the header says " + std::to_string(payload_size));
-  if (options.verify_checksum && checksum(payload) != payload_sum) return bad("checksum mismatch (damaged bytes)");
+  if (options.verify_checksum && !options.embedded && checksum(payload) != payload_sum) return bad("checksum mismatch (damaged bytes)");
 
   Reader r(payload);
   Program& p = *program;
@@ -516,7 +528,7 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
   uint32_t nchunks = r.count(24);
   p.chunks.resize(nchunks);
   for (uint32_t i = 0; i < nchunks && r.ok(); ++i) {
-    r.set_context("chunk " + std::to_string(i));
+    r.set_context("chunk", i);
     Chunk& c = p.chunks[i];
     c.name = r.str();
     c.num_locals = r.u32();
@@ -540,7 +552,7 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
   uint32_t nrules = r.count(60);
   p.rules.resize(nrules);
   for (uint32_t i = 0; i < nrules && r.ok(); ++i) {
-    r.set_context("rule " + std::to_string(i));
+    r.set_context("rule", i);
     RuleInfo& info = p.rules[i];
     for (std::string* s : {&info.id, &info.title, &info.severity, &info.category, &info.description, &info.remediation,
                            &info.package})
@@ -558,7 +570,7 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
   uint32_t nparams = r.count(16);
   p.params.resize(nparams);
   for (uint32_t i = 0; i < nparams && r.ok(); ++i) {
-    r.set_context("parameter " + std::to_string(i));
+    r.set_context("parameter", i);
     ParamInfo& pi = p.params[i];
     pi.name = r.str();
     pi.qualified = r.str();
@@ -574,7 +586,7 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
 
   uint32_t nprepared = r.count(8);
   for (uint32_t i = 0; i < nprepared && r.ok(); ++i) {
-    r.set_context("prepared call " + std::to_string(i));
+    r.set_context("prepared call", i);
     PreparedCall& site = p.prepared_calls.emplace_back();
     site.builtin = r.u32();
     uint32_t argc = r.count(1);
@@ -609,11 +621,13 @@ absl::StatusOr<LoadedProgram> deserialize_program(std::string_view bytes, std::s
   if (r.ok() && r.left() != 0) r.fail(std::to_string(r.left()) + " trailing bytes");
   if (!r.ok()) return bad(r.error());
 
-  TableChecker tables(p, *sources);
-  if (std::string problem = tables.check(); !problem.empty()) return bad(problem);
-  std::vector<std::string> problems = verify_program(p);
-  if (!problems.empty()) return bad("bytecode verification failed: " + problems.front());
-  if (std::string problem = tables.check_prepared_sites(); !problem.empty()) return bad(problem);
+  if (!options.embedded) {
+    TableChecker tables(p, *sources);
+    if (std::string problem = tables.check(); !problem.empty()) return bad(problem);
+    std::vector<std::string> problems = verify_program(p);
+    if (!problems.empty()) return bad("bytecode verification failed: " + problems.front());
+    if (std::string problem = tables.check_prepared_sites(); !problem.empty()) return bad(problem);
+  }
 
   out.program = std::move(program);
   return out;

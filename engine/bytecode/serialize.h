@@ -22,11 +22,13 @@
 //            globals, init chunk, prepared calls, rules_by_type,
 //            document_rules
 //
-// Loading never trusts the bytes: every count is bounded by what is left,
+// Loading does not trust the bytes: every count is bounded by what is left,
 // every index is checked against what it indexes, and the result goes
 // through the bytecode verifier. A bad blob is an error status, never a
 // crash. (The verifier does not re-derive stack depths; the checksum is what
-// keeps an accidentally damaged `max_stack` out.)
+// keeps an accidentally damaged `max_stack` out.) The one exception is the
+// blob embedded in the binary itself (DeserializeOptions::embedded): the
+// build wrote it and loaded it back with every check before embedding it.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +59,15 @@ struct DeserializeOptions {
   // Tests turn this off to drive damaged bytes past the checksum into the
   // decoder's own bounds checks.
   bool verify_checksum = true;
+  // The bytes are this binary's own precompiled library: written by
+  // tools/precompile_library.cc from the very sources embedded beside them,
+  // and loaded back there with every check (and their disassembly compared)
+  // before the build embedded them. Checking them again on every cold start
+  // cost a third of loading the library (the checksum and the sources'
+  // fingerprint hash 800 KB, the verifier walks every chunk), so only the
+  // format version and the engine fingerprint are compared. Bounds are still
+  // checked while decoding. Never set this for bytes from anywhere else.
+  bool embedded = false;
 };
 
 // `sources` must be the files the program was compiled from, in the same

@@ -14,6 +14,7 @@
 #include "bytecode/verify.h"
 #include "documents/template_loader.h"
 #include "golden_util.h"
+#include "library/precompiled.h"
 #include "moat/moat.h"
 #include "value/build.h"
 
@@ -343,6 +344,21 @@ TEST(EnginePrecompiled, BundledLibraryLoadsTheEmbeddedBytecode) {
   EXPECT_EQ(fast.diagnostics.items().size(), slow.diagnostics.items().size());
   for (const auto& doc : fixture_documents())
     EXPECT_EQ(findings_of(fast.program, *doc), findings_of(slow.program, *doc)) << doc->name();
+}
+
+// The engine loads its own embedded bytes without checking them again
+// (DeserializeOptions::embedded); that is sound only because those bytes pass
+// every check: the checksum, the sources' fingerprint, the tables and the
+// bytecode verifier. (Bytes from anywhere else are checked in full even
+// through the engine: FallsBackToCompilingWhenTheBytesAreBad.)
+TEST(EnginePrecompiled, EmbeddedBytesPassEveryCheck) {
+  CompileResult fast = compile_bundled(true);
+  ASSERT_TRUE(fast.ok() && fast.precompiled) << fast.precompiled_fallback;
+  ASSERT_FALSE(precompiled_library_blob().empty());
+  auto checked = deserialize_program(precompiled_library_blob(), fast.sources);
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_TRUE(verify_program(*checked->program).empty());
+  EXPECT_EQ(disassemble(*checked->program), disassemble(*fast.program));
 }
 
 TEST(EnginePrecompiled, ParameterAndDataOverridesStillApply) {
