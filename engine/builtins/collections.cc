@@ -272,6 +272,36 @@ Value get(CallContext& ctx, std::span<const Value> a) {
   return v != nullptr ? *v : a[2];
 }
 
+// Not strict: a value that is not there (missing, unknown) holds no strings,
+// as it has no children to look into. The walk is pre-order with an explicit
+// stack, so a deep document cannot exhaust the native stack.
+Value strings_in(CallContext& ctx, std::span<const Value> a) {
+  const Value& depth = a[1];
+  if (depth.is_error() || depth.is_unknown() || depth.is_missing()) return depth;
+  if (!depth.is_int()) return ctx.type_error("strings_in", "depth", "int", depth);
+  if (a[0].is_error()) return a[0];
+  const int64_t max_depth = depth.as_int();
+  std::vector<Value> out;
+  std::vector<std::pair<const Value*, int64_t>> stack = {{&a[0], 0}};
+  std::vector<const Value*> children;
+  while (!stack.empty()) {
+    auto [v, level] = stack.back();
+    stack.pop_back();
+    if (v->is_string()) {
+      out.push_back(*v);
+      continue;
+    }
+    if (level >= max_depth || !(v->is_list() || v->is_map())) continue;
+    children.clear();
+    if (v->is_list())
+      for (const Value& item : v->as_list()) children.push_back(&item);
+    else
+      for (const Member& m : v->as_map()) children.push_back(&m.value);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.emplace_back(*it, level + 1);
+  }
+  return make_list(ctx.arena(), out);
+}
+
 BuiltinDef def(std::string_view name, std::vector<Param> params, Type result, BuiltinFn fn,
                std::string_view summary, std::string_view example) {
   return {.name = name, .family = "collections", .params = std::move(params), .result = result,
@@ -319,6 +349,12 @@ void register_collection_builtins(BuiltinRegistry& r) {
   r.add(def("contains_any", {{"a", L}, {"b", L}}, B, contains_any,
             "Whether some element of b is in a (false when b is empty)",
             "contains_any([1, 2], [5, 2]) and not contains_any([1], [])"));
+  BuiltinDef strings = def("strings_in", {{"x", Type::kAny}, {"depth", Type::kInt}}, L, strings_in,
+                           "Every string in x: x itself, or the elements of a list and the values (not keys) of a "
+                           "map, down to depth levels below x, in document order; [] for a value that is not there",
+                           "strings_in({a: \"x\", b: [1, \"y\", {c: \"z\"}]}, 6) == [\"x\", \"y\", \"z\"]");
+  strings.strict = false;
+  r.add(std::move(strings));
   r.add(def("get", {{"map", M}, {"key", Type::kString}, {"fallback", Type::kAny}}, Type::kAny,
             get, "map's value for key, or fallback when map has no such key",
             "get({a: 1}, \"a\", 0) == 1 and get({a: 1}, \"b\", 0) == 0"));

@@ -36,6 +36,19 @@ TEST(CollectionBuiltins, Table) {
       {"values", {R"("a")"}, "!type_error"},
       {"values", {"?missing"}, "?missing"},
 
+      // Pre-order, values not keys, levels 0..depth (the depth-6 walk of SEC-014).
+      {"strings_in", {R"({"k": "a", "l": [1, "b", {"m": "c"}], "n": null})", "6"}, R"(["a", "b", "c"])"},
+      {"strings_in", {R"("s")", "0"}, R"(["s"])"},
+      {"strings_in", {R"(["a", ["b", ["c"]]])", "1"}, R"(["a"])"},
+      {"strings_in", {R"(["a", ["b", ["c"]]])", "2"}, R"(["a", "b"])"},
+      {"strings_in", {R"(["a", ["b", ["c"]]])", "-1"}, "[]"},
+      {"strings_in", {"7", "6"}, "[]"},
+      {"strings_in", {"?missing", "6"}, "[]"},
+      {"strings_in", {"?unknown", "6"}, "[]"},
+      {"strings_in", {"?error", "6"}, "?error"},
+      {"strings_in", {"[]", R"("6")"}, "!type_error"},
+      {"strings_in", {"[]", "?unknown"}, "?unknown"},
+
       {"sort", {"[3, 1, 2]"}, "[1, 2, 3]"},
       {"sort", {R"(["b", "a", "c"])"}, R"(["a", "b", "c"])"},
       {"sort", {R"([{"a": 1}, "s", [1], 2, true, null])"}, R"([null, true, 2, "s", [1], {"a": 1}])"},
