@@ -90,7 +90,8 @@ void Document::build_parent_index() const {
     if (v.is_map()) {
       for (const Member& m : v.as_map()) {
         if (const void* id = m.value.identity()) {
-          parents_.emplace(id, ParentLink{v.identity(), m.key});
+          auto [it, added] = parents_.emplace(id, ParentLink{v.identity(), m.key});
+          if (!added) it->second.shared = true;
           stack.push_back(m.value);
         }
       }
@@ -98,7 +99,8 @@ void Document::build_parent_index() const {
       const ListRep& l = v.as_list();
       for (uint32_t i = 0; i < l.size; ++i) {
         if (const void* id = l.items[i].identity()) {
-          parents_.emplace(id, ParentLink{v.identity(), Value::integer(i)});
+          auto [it, added] = parents_.emplace(id, ParentLink{v.identity(), Value::integer(i)});
+          if (!added) it->second.shared = true;
           stack.push_back(l.items[i]);
         }
       }
@@ -127,15 +129,13 @@ std::optional<std::string> Document::pointer_within(const Value& root, const std
       continue;
     }
     uint32_t i = f.next++;
+    const Value child = f.v.is_map() ? f.v.as_map().members[i].value : f.v.as_list().items[i];
+    // A scalar has no identity: nothing to find there, nor below. Most
+    // children are scalars, and a finding's path is looked up this way.
+    if (child.identity() == nullptr) continue;
     pointer.resize(f.pointer_len);
-    Value child;
-    if (f.v.is_map()) {
-      append_pointer_token(pointer, f.v.as_map().members[i].key.as_string());
-      child = f.v.as_map().members[i].value;
-    } else {
-      append_pointer_token(pointer, std::to_string(i));
-      child = f.v.as_list().items[i];
-    }
+    if (f.v.is_map()) append_pointer_token(pointer, f.v.as_map().members[i].key.as_string());
+    else append_pointer_token(pointer, std::to_string(i));
     if (child.identity() == identity) return pointer;
     if (child.is_map() || child.is_list()) stack.push_back({child, pointer.size(), 0});
   }
@@ -143,23 +143,31 @@ std::optional<std::string> Document::pointer_within(const Value& root, const std
 }
 
 std::optional<std::string> Document::pointer_of(const void* identity) const {
-  if (identity == nullptr) return std::nullopt;
-  if (identity == root_.identity()) return std::string();
+  Placement place = placement_of(identity);
+  if (place.kind == Placement::kAbsent) return std::nullopt;
+  return std::move(place.pointer);
+}
+
+Document::Placement Document::placement_of(const void* identity) const {
+  if (identity == nullptr) return {};
+  if (identity == root_.identity()) return {Placement::kUnique, std::string()};
   std::call_once(parents_once_, [this] { build_parent_index(); });
   std::vector<Value> keys;
+  bool shared = false;
   const void* cur = identity;
   while (cur != root_.identity()) {
     auto it = parents_.find(cur);
-    if (it == parents_.end()) return std::nullopt;
+    if (it == parents_.end()) return {};
     keys.push_back(it->second.key);
+    shared = shared || it->second.shared;
     cur = it->second.parent;
   }
-  std::string out;
+  Placement place{shared ? Placement::kShared : Placement::kUnique, std::string()};
   for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
-    if (it->is_int()) append_pointer_token(out, std::to_string(it->as_int()));
-    else append_pointer_token(out, it->as_string());
+    if (it->is_int()) append_pointer_token(place.pointer, std::to_string(it->as_int()));
+    else append_pointer_token(place.pointer, it->as_string());
   }
-  return out;
+  return place;
 }
 
 std::optional<Location> Document::locate(std::string_view pointer) const {

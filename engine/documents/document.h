@@ -86,6 +86,16 @@ class Document {
   // JSON pointer (RFC 6901) of a container of this document, found through
   // a parent index built on first use; nullopt for values not in it.
   std::optional<std::string> pointer_of(const void* identity) const;
+  // Where a container (or unknown value) sits, from the same index: kAbsent
+  // when the document does not hold it (a value a rule built), kUnique when
+  // it and every container above it have one place (then `pointer` is its
+  // only path), kShared when the document holds it, or a container above
+  // it, in more than one place (`pointer` is then one of its paths).
+  struct Placement {
+    enum Kind { kAbsent, kUnique, kShared } kind = kAbsent;
+    std::string pointer;
+  };
+  Placement placement_of(const void* identity) const;
   // Pointer of `identity` inside `root` (whose own pointer is `root_pointer`),
   // by a walk of that subtree only; nullopt when it is not there.
   static std::optional<std::string> pointer_within(const Value& root, const std::string& root_pointer,
@@ -100,7 +110,8 @@ class Document {
   void index_types();
   struct ParentLink {
     const void* parent;
-    Value key;  // string key or int index
+    Value key;            // string key or int index
+    bool shared = false;  // the value has another parent too
   };
   void build_parent_index() const;
 

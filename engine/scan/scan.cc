@@ -13,6 +13,7 @@
 #include "scan/discover.h"
 #include "scan/rule_filter.h"
 #include "scan/suppressions.h"
+#include "util/reorder.h"
 
 namespace moat {
 
@@ -197,7 +198,9 @@ absl::StatusOr<ScanResult> scan(const ScanOptions& options) {
       sf.finding = std::move(f);
       file.findings.push_back(std::move(sf));
     }
-    std::stable_sort(file.findings.begin(), file.findings.end(), [](const ScanFinding& a, const ScanFinding& b) {
+    // By position, then each finding moved once (util/reorder.h): moving
+    // them during the sort was a tenth of a large scan.
+    stable_sort_records(file.findings, [](const ScanFinding& a, const ScanFinding& b) {
       int ra = severity_rank(a.finding.severity), rb = severity_rank(b.finding.severity);
       if (ra != rb) return ra > rb;
       if (a.finding.rule_id != b.finding.rule_id) return a.finding.rule_id < b.finding.rule_id;

@@ -59,6 +59,14 @@ std::string Vm::constant_name(uint32_t chunk, uint32_t pc) const {
 // once, on demand) only for values found elsewhere.
 std::optional<std::string> Vm::pointer_of(const void* identity) const {
   if (identity == nullptr) return std::nullopt;
+  // The document's parent index settles most values at once: one it does
+  // not hold (a list the rule built) is in no resource either, and one with
+  // a single place has that path whichever resource the rule looked at. Only
+  // a value the document holds in several places is searched for below, to
+  // prefer the place inside the resource the finding is about.
+  Document::Placement place = doc_->placement_of(identity);
+  if (place.kind == Document::Placement::kAbsent) return std::nullopt;
+  if (place.kind == Document::Placement::kUnique) return std::move(place.pointer);
   const RuleInfo& rule = p_.rules[current_rule_];
   auto within = [&](const Value& res, const Value& id) -> std::optional<std::string> {
     if (res.identity() == nullptr || !id.is_string()) return std::nullopt;
@@ -70,7 +78,7 @@ std::optional<std::string> Vm::pointer_of(const void* identity) const {
     if (auto p = within(rule_locals_[rule.select_slot], rule_locals_[rule.subject_slot])) return p;
   for (const auto& [res, id] : fetched_)
     if (auto p = within(res, id)) return p;
-  return doc_->pointer_of(identity);
+  return std::move(place.pointer);
 }
 
 std::string Vm::path_of_value(const Value& v) const {

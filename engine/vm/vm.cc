@@ -6,6 +6,7 @@
 
 #include "bytecode/program_signatures.h"
 #include "value/build.h"
+#include "util/reorder.h"
 #include "vm/describe.h"
 
 namespace moat {
@@ -724,34 +725,12 @@ EvalResult Vm::evaluate(const Document& doc) {
   }
   result.instructions = options_.budgets.max_instructions + 1 - remaining();
   // Deterministic order, one finding per (rule, subject, path, outcome).
-  // Positions are sorted, then the permutation applied in place, cycle by
-  // cycle: a Finding is nine strings (sorting them moved each log n times),
-  // and a sorted copy doubled the findings' memory at the evaluation's peak.
-  {
-    std::vector<uint32_t> order(findings_.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-      const Finding& x = findings_[a];
-      const Finding& y = findings_[b];
-      return std::tie(x.rule_id, x.subject, x.path, x.outcome, x.message) <
-             std::tie(y.rule_id, y.subject, y.path, y.outcome, y.message);
-    });
-    constexpr uint32_t kPlaced = UINT32_MAX;
-    for (uint32_t i = 0; i < order.size(); ++i) {
-      if (order[i] == kPlaced) continue;
-      if (order[i] == i) { order[i] = kPlaced; continue; }
-      // Position i takes findings_[order[i]], which takes findings_[order[order[i]]], ...
-      Finding first = std::move(findings_[i]);
-      uint32_t j = i;
-      for (;;) {
-        const uint32_t from = order[j];
-        order[j] = kPlaced;
-        if (from == i) { findings_[j] = std::move(first); break; }
-        findings_[j] = std::move(findings_[from]);
-        j = from;
-      }
-    }
-  }
+  // Sorted by position, each Finding (nine strings) then moved once
+  // (util/reorder.h).
+  stable_sort_records(findings_, [](const Finding& x, const Finding& y) {
+    return std::tie(x.rule_id, x.subject, x.path, x.outcome, x.message) <
+           std::tie(y.rule_id, y.subject, y.path, y.outcome, y.message);
+  });
   // One finding per rule and place; findings with no place at all stay
   // apart when they say different things.
   auto last = std::unique(findings_.begin(), findings_.end(), [](const Finding& x, const Finding& y) {
