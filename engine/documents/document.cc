@@ -176,7 +176,7 @@ std::optional<Location> Document::locate(std::string_view pointer) const {
     // Walk the pointer through the values; the deepest step with a
     // recorded location wins.
     std::optional<Location> best;
-    if (const Location* l = locations_.find(root_.identity())) best = *l;
+    if (auto l = locations_.find(root_.identity())) best = std::move(l);
     Value cur = root_;
     size_t pos = 0;
     while (pos < pointer.size() && pointer[pos] == '/') {
@@ -186,7 +186,7 @@ std::optional<Location> Document::locate(std::string_view pointer) const {
       for (size_t p; (p = token.find("~0")) != std::string::npos;) token.replace(p, 2, "~");
       Value child;
       if (cur.is_map()) {
-        if (const Location* l = locations_.find_member(cur.identity(), token)) best = *l;
+        if (auto l = locations_.find_member(cur.identity(), token)) best = std::move(l);
         const Value* v = cur.as_map().find(token);
         if (v == nullptr) break;
         child = *v;
@@ -197,7 +197,7 @@ std::optional<Location> Document::locate(std::string_view pointer) const {
       } else {
         break;
       }
-      if (const Location* l = locations_.find(child.identity())) best = *l;
+      if (auto l = locations_.find(child.identity())) best = std::move(l);
       cur = child;
       if (next == std::string_view::npos) break;
       pos = next;

@@ -10,6 +10,7 @@
 // a finding's JSON pointer is turned into file:line:col only when reported.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,23 +39,46 @@ struct Location {
 // (map identity, key) for members.
 class LocationTable {
  public:
-  void add(const void* identity, Location where) { containers_[identity] = std::move(where); }
-  void add_member(const void* map_identity, std::string key, Location where) {
-    members_[{map_identity, std::move(key)}] = std::move(where);
+  void add(const void* identity, const Location& where) { containers_[identity] = compact(where); }
+  void add_member(const void* map_identity, std::string key, const Location& where) {
+    members_[{map_identity, std::move(key)}] = compact(where);
   }
-  const Location* find(const void* identity) const {
+  std::optional<Location> find(const void* identity) const {
     auto it = containers_.find(identity);
-    return it == containers_.end() ? nullptr : &it->second;
+    if (it == containers_.end()) return std::nullopt;
+    return expand(it->second);
   }
-  const Location* find_member(const void* map_identity, const std::string& key) const {
+  std::optional<Location> find_member(const void* map_identity, const std::string& key) const {
     auto it = members_.find(std::make_pair(map_identity, key));
-    return it == members_.end() ? nullptr : &it->second;
+    if (it == members_.end()) return std::nullopt;
+    return expand(it->second);
   }
   bool empty() const { return containers_.empty() && members_.empty(); }
 
  private:
-  absl::flat_hash_map<const void*, Location> containers_;
-  absl::flat_hash_map<std::pair<const void*, std::string>, Location> members_;
+  // A template has a location for nearly every value, nearly all in one
+  // file: each keeps the index of its file name, not a copy of the name
+  // (a heap string per location was most of a large template's loading
+  // allocations and of its memory).
+  struct Compact {
+    uint32_t file = 0;
+    uint32_t line = 0;
+    uint32_t column = 0;
+  };
+  Compact compact(const Location& where) {
+    if (files_.empty() || files_[last_file_] != where.file) {
+      auto it = std::find(files_.begin(), files_.end(), where.file);
+      last_file_ = static_cast<uint32_t>(it - files_.begin());
+      if (it == files_.end()) files_.push_back(where.file);
+    }
+    return {last_file_, where.line, where.column};
+  }
+  Location expand(const Compact& c) const { return Location{files_[c.file], c.line, c.column}; }
+
+  std::vector<std::string> files_;  // few: the template and the files it includes
+  uint32_t last_file_ = 0;
+  absl::flat_hash_map<const void*, Compact> containers_;
+  absl::flat_hash_map<std::pair<const void*, std::string>, Compact> members_;
 };
 
 class Document {

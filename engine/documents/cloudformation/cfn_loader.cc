@@ -74,7 +74,7 @@ Value finish_sam(Context& ctx, const Value& built, const sam::Generated& g) {
   ctx.locations.add(out.identity(), g.location);
   for (const Member& m : members) {
     std::string key(m.key.as_string());
-    const Location* at = ctx.locations.find_member(built.identity(), key);
+    std::optional<Location> at = ctx.locations.find_member(built.identity(), key);
     ctx.locations.add_member(out.identity(), key, at && g.derived_from.empty() ? *at : g.location);
   }
   return out;

@@ -52,10 +52,10 @@ Value with_written_native(cfn::Context& ctx, const Value& built, const Variables
   for (const Member& m : built.as_map())
     members.push_back(m.key.as_string() == "native" ? Member{m.key, written} : m);
   Value out = make_map(ctx.arena, members);
-  if (const Location* at = ctx.locations.find(built.identity())) ctx.locations.add(out.identity(), *at);
+  if (std::optional<Location> at = ctx.locations.find(built.identity())) ctx.locations.add(out.identity(), *at);
   for (const Member& m : members) {
     std::string key(m.key.as_string());
-    if (const Location* at = ctx.locations.find_member(built.identity(), key))
+    if (std::optional<Location> at = ctx.locations.find_member(built.identity(), key))
       ctx.locations.add_member(out.identity(), key, *at);
   }
   return out;
