@@ -106,6 +106,7 @@ void Document::build_parent_index() const {
       }
     }
   }
+  parents_built_.store(true, std::memory_order_release);
 }
 
 std::optional<std::string> Document::pointer_within(const Value& root, const std::string& root_pointer,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -120,6 +121,9 @@ class Document {
     std::string pointer;
   };
   Placement placement_of(const void* identity) const;
+  // Whether the index behind pointer_of() and placement_of() is built (it
+  // is on their first use).
+  bool has_parent_index() const { return parents_built_.load(std::memory_order_acquire); }
   // Pointer of `identity` inside `root` (whose own pointer is `root_pointer`),
   // by a walk of that subtree only; nullopt when it is not there.
   static std::optional<std::string> pointer_within(const Value& root, const std::string& root_pointer,
@@ -148,6 +152,7 @@ class Document {
   absl::flat_hash_map<std::string, std::vector<uint32_t>> by_type_;
   mutable std::once_flag parents_once_;
   mutable absl::flat_hash_map<const void*, ParentLink> parents_;
+  mutable std::atomic<bool> parents_built_{false};
   mutable std::once_flag edges_once_;
   mutable std::unique_ptr<EdgeIndex> edge_index_;
   mutable std::once_flag lines_once_;

@@ -24,20 +24,10 @@ void fill_index(uint32_t* table, const Member* members, uint32_t n) {
 
 const Value* MapRep::find(std::string_view key) const {
   if (size <= kIndexThreshold) {
-    // Field names mostly differ in length or first byte: test those before
-    // calling memcmp, which showed up in every profile of a rule's field
-    // accesses.
-    if (key.empty()) {
-      for (uint32_t i = 0; i < size; ++i)
-        if (members[i].key.as_string().empty()) return &members[i].value;
-      return nullptr;
-    }
-    const char first = key[0];
-    for (uint32_t i = 0; i < size; ++i) {
-      std::string_view k = members[i].key.as_string();
-      if (k.size() == key.size() && k[0] == first && std::memcmp(k.data() + 1, key.data() + 1, key.size() - 1) == 0)
-        return &members[i].value;
-    }
+    // A small map is scanned; field names mostly differ in length, and
+    // same_text() compares short names without a call.
+    for (uint32_t i = 0; i < size; ++i)
+      if (same_text(members[i].key.as_string(), key)) return &members[i].value;
     return nullptr;
   }
   const uint32_t* table = index();
@@ -45,7 +35,7 @@ const Value* MapRep::find(std::string_view key) const {
   uint32_t slot = static_cast<uint32_t>(hash_key(key)) & mask;
   while (uint32_t e = table[slot]) {
     const Member& m = members[e - 1];
-    if (m.key.as_string() == key) return &m.value;
+    if (same_text(m.key.as_string(), key)) return &m.value;
     slot = (slot + 1) & mask;
   }
   return nullptr;

@@ -179,6 +179,39 @@ struct ErrorRep {
   std::string_view message;  // human readable
 };
 
+// Whether two texts are the same bytes. Inline, without a call for the
+// short texts field names and table entries are: the interpreter compares
+// a field's name with the member its inline cache points at, and a string
+// with a table's entries, millions of times in a large scan, and
+// string_view's operator== was an out-of-line compare() and memcmp each time.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(x, y, n) == 0;
+    // Two loads from each end cover 8..16 bytes, overlapping in the middle.
+    uint64_t x0, y0, x1, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x0, y0, x1, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
+
 // Hash used by map indexes; stable within a process run.
 inline uint64_t hash_key(std::string_view s) {
   uint64_t h = 1469598103934665603ull ^ s.size();

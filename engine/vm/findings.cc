@@ -55,18 +55,10 @@ std::string Vm::constant_name(uint32_t chunk, uint32_t pc) const {
 }
 
 // Most paths lie inside the resource the rule selected: search that small
-// subtree first, and fall back to the document-wide parent index (built
-// once, on demand) only for values found elsewhere.
+// subtree first; the document-wide parent index (built once, on demand)
+// answers the rest, and every value once it exists.
 std::optional<std::string> Vm::pointer_of(const void* identity) const {
   if (identity == nullptr) return std::nullopt;
-  // The document's parent index settles most values at once: one it does
-  // not hold (a list the rule built) is in no resource either, and one with
-  // a single place has that path whichever resource the rule looked at. Only
-  // a value the document holds in several places is searched for below, to
-  // prefer the place inside the resource the finding is about.
-  Document::Placement place = doc_->placement_of(identity);
-  if (place.kind == Document::Placement::kAbsent) return std::nullopt;
-  if (place.kind == Document::Placement::kUnique) return std::move(place.pointer);
   const RuleInfo& rule = p_.rules[current_rule_];
   auto within = [&](const Value& res, const Value& id) -> std::optional<std::string> {
     if (res.identity() == nullptr || !id.is_string()) return std::nullopt;
@@ -74,10 +66,30 @@ std::optional<std::string> Vm::pointer_of(const void* identity) const {
     append_pointer_token(base, id.as_string());
     return Document::pointer_within(res, base, identity);
   };
-  if (rule_locals_ != nullptr && rule.select_slot >= 0)
-    if (auto p = within(rule_locals_[rule.select_slot], rule_locals_[rule.subject_slot])) return p;
-  for (const auto& [res, id] : fetched_)
-    if (auto p = within(res, id)) return p;
+  // The resource the rule selected, then those it fetched with resource().
+  auto in_resources = [&]() -> std::optional<std::string> {
+    if (rule_locals_ != nullptr && rule.select_slot >= 0)
+      if (auto p = within(rule_locals_[rule.select_slot], rule_locals_[rule.subject_slot])) return p;
+    for (const auto& [res, id] : fetched_)
+      if (auto p = within(res, id)) return p;
+    return std::nullopt;
+  };
+  // Until the document's parent index exists, a value inside those
+  // resources (most findings) is found by walks of them alone: building the
+  // index costs a walk of the whole document.
+  const bool indexed = doc_->has_parent_index();
+  if (!indexed)
+    if (auto p = in_resources()) return p;
+  // The index settles the rest at once: a value the document does not hold
+  // (a list the rule built) is in no resource either, and one with a single
+  // place has that path whichever resource the rule looked at. Only a value
+  // the document holds in several places is searched for, to prefer the
+  // place inside the resource the finding is about.
+  Document::Placement place = doc_->placement_of(identity);
+  if (place.kind == Document::Placement::kAbsent) return std::nullopt;
+  if (place.kind == Document::Placement::kUnique) return std::move(place.pointer);
+  if (indexed)
+    if (auto p = in_resources()) return p;
   return std::move(place.pointer);
 }
 

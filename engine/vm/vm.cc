@@ -134,7 +134,7 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
           // name was found last time is tried first.
           const MapRep& m = x.as_map();
           const uint32_t hint = field_hints_[a];
-          if (hint < m.size && m.members[hint].key.as_string() == key) {
+          if (hint < m.size && same_text(m.members[hint].key.as_string(), key)) {
             x = m.members[hint].value;
           } else if (const Value* v = m.find(key)) {
             field_hints_[a] = static_cast<uint32_t>(member_of(v) - m.members);
@@ -264,6 +264,8 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         Value b = POP();
         Value& x = TOP();
         if (x.is_undefined() || b.is_undefined()) x = propagate(x, b);
+        else if (x.is_string() && b.is_string())  // most comparisons: no call
+          x = Value::boolean(same_text(x.as_string(), b.as_string()) == (static_cast<Op>(w & 0xff) == Op::EQ));
         else x = Value::boolean(values_equal(x, b) == (static_cast<Op>(w & 0xff) == Op::EQ));
         ++pc;
         break;
@@ -291,8 +293,16 @@ Value Vm::run(uint32_t chunk_index, Value* locals, bool clear_locals) {
         if (x.is_undefined() || c.is_undefined()) { x = propagate(x, c); ++pc; break; }
         if (c.is_list()) {
           bool found = false;
-          for (const Value& item : c.as_list())
-            if (values_equal(item, x)) { found = true; break; }
+          if (x.is_string()) {
+            // The common case (a type or action among a table of strings),
+            // without a call per element: equal strings have equal lengths.
+            const std::string_view s = x.as_string();
+            for (const Value& item : c.as_list())
+              if (item.is_string() && same_text(item.as_string(), s)) { found = true; break; }
+          } else {
+            for (const Value& item : c.as_list())
+              if (values_equal(item, x)) { found = true; break; }
+          }
           x = Value::boolean(found);
         } else if (c.is_map()) {
           x = x.is_string() ? Value::boolean(c.as_map().find(x.as_string()) != nullptr)
