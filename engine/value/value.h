@@ -179,6 +179,18 @@ struct ErrorRep {
   std::string_view message;  // human readable
 };
 
+// Whether n bytes at x and y (sizeof(Word) <= n <= 2 * sizeof(Word)) are
+// equal: one load from each end of each, overlapping in the middle.
+template <typename Word>
+inline bool same_bytes_by_ends(const char* x, const char* y, size_t n) {
+  Word x0, y0, x1, y1;
+  std::memcpy(&x0, x, sizeof(Word));
+  std::memcpy(&y0, y, sizeof(Word));
+  std::memcpy(&x1, x + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&y1, y + n - sizeof(Word), sizeof(Word));
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
 // Whether two texts are the same bytes. Inline, without a call for the
 // short texts field names and table entries are: the interpreter compares
 // a field's name with the member its inline cache points at, and a string
@@ -187,28 +199,11 @@ struct ErrorRep {
 inline bool same_text(std::string_view a, std::string_view b) {
   const size_t n = a.size();
   if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(x, y, n) == 0;
-    // Two loads from each end cover 8..16 bytes, overlapping in the middle.
-    uint64_t x0, y0, x1, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y1, y + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4) {
-    uint32_t x0, y0, x1, y1;
-    std::memcpy(&x0, x, 4);
-    std::memcpy(&y0, y, 4);
-    std::memcpy(&x1, x + n - 4, 4);
-    std::memcpy(&y1, y + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
+  if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+  if (n >= 8) return same_bytes_by_ends<uint64_t>(a.data(), b.data(), n);
+  if (n >= 4) return same_bytes_by_ends<uint32_t>(a.data(), b.data(), n);
   for (size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return false;
+    if (a[i] != b[i]) return false;
   return true;
 }
 
